@@ -1,0 +1,30 @@
+// Which metric values a gate expression was judged on, read from the final report,
+// so a failed gate prints "webhook.accepted == 1 (webhook.accepted = 8)".
+
+export interface AggregateReport {
+  counters?: Record<string, number>;
+  rates?: Record<string, number>;
+  summaries?: Record<string, Record<string, number>>;
+}
+
+/** Flattens a report the way ensure does: counters, rates and `<summary>.<aggregation>`. */
+export function flattenReport(report: AggregateReport): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const [name, value] of Object.entries({ ...report.counters, ...report.rates })) values.set(name, value);
+  for (const [name, aggregations] of Object.entries(report.summaries ?? {})) {
+    for (const [aggregation, value] of Object.entries(aggregations)) values.set(`${name}.${aggregation}`, value);
+  }
+  return values;
+}
+
+const METRIC_NAME = /[A-Za-z_][\w.-]*\.[\w.-]*\w/g;
+
+/** Metric names an expression mentions, each with its value (undefined when never emitted). */
+export function measuredValues(expression: string, values: ReadonlyMap<string, number>): [string, number | undefined][] {
+  const names = new Set(expression.match(METRIC_NAME) ?? []);
+  return [...names].map((name) => [name, values.get(name)]);
+}
+
+export function describeMeasurements(pairs: [string, number | undefined][]): string {
+  return pairs.map(([name, value]) => `${name} = ${value === undefined ? 'not measured' : value}`).join(', ');
+}

@@ -1,0 +1,108 @@
+// Obtains webhook credentials the way a user would: log in, then create webhooks.
+// Paths, body encoding and answer fields come from Settings, because receivers differ.
+import type { Settings } from './settings.ts';
+
+export interface WebhookCredentials {
+  token: string;
+  secret: string;
+}
+
+export class ProvisionError extends Error {}
+
+function field(body: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => {
+    return node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  }, body);
+}
+
+async function post(baseUrl: string, path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const url = `${baseUrl}${path}`;
+  try {
+    return await fetch(url, { ...init, method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    throw new ProvisionError(
+      `cannot reach ${baseUrl} (${cause}): start the server, or point the pack at it with --target URL or BASE_URL`,
+    );
+  }
+}
+
+async function jsonOf(response: Response, what: string): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    throw new ProvisionError(`${what} answered HTTP ${response.status} with a body that is not JSON`);
+  }
+}
+
+export async function login(baseUrl: string, settings: Settings): Promise<string> {
+  const { path, encoding, email, password, accessTokenField } = settings.login;
+  const init: RequestInit =
+    encoding === 'form'
+      ? {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ username: email, password }).toString(),
+        }
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) };
+  const response = await post(baseUrl, path, init, settings.requestTimeoutMs);
+  if (response.status === 401 || response.status === 403) {
+    throw new ProvisionError(
+      `login as ${email} at ${path} was refused (HTTP ${response.status}): check AUTH_EMAIL and AUTH_PASSWORD, or set WEBHOOK_TOKEN and WEBHOOK_SECRET`,
+    );
+  }
+  if (!response.ok) {
+    throw new ProvisionError(
+      `login at ${path} answered HTTP ${response.status}: check LOGIN_PATH and LOGIN_ENCODING (json or form)`,
+    );
+  }
+  const token = field(await jsonOf(response, 'login'), accessTokenField);
+  if (typeof token !== 'string' || token === '') {
+    throw new ProvisionError(`login answer has no "${accessTokenField}" field: set ACCESS_TOKEN_FIELD`);
+  }
+  return token;
+}
+
+export async function createWebhook(
+  baseUrl: string,
+  settings: Settings,
+  accessToken: string,
+  name: string,
+): Promise<WebhookCredentials> {
+  const { path, tokenField, secretField } = settings.createWebhook;
+  const response = await post(
+    baseUrl,
+    path,
+    {
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ name, details: 'created by webhook-stress-pack' }),
+    },
+    settings.requestTimeoutMs,
+  );
+  if (!response.ok) {
+    throw new ProvisionError(`creating a webhook at ${path} answered HTTP ${response.status}: check CREATE_WEBHOOK_PATH`);
+  }
+  const body = await jsonOf(response, 'webhook creation');
+  const token = field(body, tokenField);
+  const secret = field(body, secretField);
+  if (typeof token !== 'string' || typeof secret !== 'string') {
+    throw new ProvisionError(
+      `webhook creation answer lacks "${tokenField}" or "${secretField}": set WEBHOOK_TOKEN_FIELD and WEBHOOK_SECRET_FIELD`,
+    );
+  }
+  return { token, secret };
+}
+
+/** Credentials from the environment when given, otherwise `count` new webhooks. */
+export async function provisionWebhooks(
+  baseUrl: string,
+  settings: Settings,
+  count: number,
+): Promise<WebhookCredentials[]> {
+  if (settings.credentials.length > 0) return settings.credentials;
+  const accessToken = await login(baseUrl, settings);
+  const pool: WebhookCredentials[] = [];
+  for (let i = 0; i < count; i++) {
+    pool.push(await createWebhook(baseUrl, settings, accessToken, `HFT Stress Test Webhook ${i + 1}`));
+  }
+  return pool;
+}

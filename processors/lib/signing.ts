@@ -1,0 +1,84 @@
+// Signs the exact bytes that are sent (never re-serialised JSON) with one of the
+// schemes real receivers use (notes.md section 2). Pure: time and ids are inputs.
+import { createHmac } from 'node:crypto';
+
+export const SIGNING_SCHEMES = ['plain', 'github', 'stripe', 'standard', 'slack', 'shopify', 'query'] as const;
+export type SigningScheme = (typeof SIGNING_SCHEMES)[number];
+
+export interface SignatureParts {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export interface SignOptions {
+  /** Unix seconds, for schemes that sign a timestamp. */
+  nowS: number;
+  /** Message id, for Standard Webhooks. */
+  messageId: string;
+  /** Header name of the plain scheme. */
+  plainHeader: string;
+}
+
+function hmac(key: Buffer | string, data: Buffer, encoding: 'hex' | 'base64'): string {
+  return createHmac('sha256', key).update(data).digest(encoding);
+}
+
+function prefixed(prefix: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(prefix, 'utf8'), body]);
+}
+
+export function signPlain(secret: string, body: Buffer): string {
+  return hmac(secret, body, 'hex');
+}
+
+export function signGithub(secret: string, body: Buffer): string {
+  return `sha256=${hmac(secret, body, 'hex')}`;
+}
+
+export function signStripe(secret: string, body: Buffer, nowS: number): string {
+  return `t=${nowS},v1=${hmac(secret, prefixed(`${nowS}.`, body), 'hex')}`;
+}
+
+/** Standard Webhooks: a `whsec_` secret is base64 of the key bytes. */
+export function signStandard(secret: string, body: Buffer, messageId: string, nowS: number): string {
+  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  return `v1,${hmac(key, prefixed(`${messageId}.${nowS}.`, body), 'base64')}`;
+}
+
+export function signSlack(secret: string, body: Buffer, nowS: number): string {
+  return `v0=${hmac(secret, prefixed(`v0:${nowS}:`, body), 'hex')}`;
+}
+
+export function signShopify(secret: string, body: Buffer): string {
+  return hmac(secret, body, 'base64');
+}
+
+export function signRequest(scheme: SigningScheme, secret: string, body: Buffer, opts: SignOptions): SignatureParts {
+  const { nowS, messageId, plainHeader } = opts;
+  switch (scheme) {
+    case 'plain':
+      return { headers: { [plainHeader]: signPlain(secret, body) }, query: {} };
+    case 'github':
+      return { headers: { 'X-Hub-Signature-256': signGithub(secret, body) }, query: {} };
+    case 'stripe':
+      return { headers: { 'Stripe-Signature': signStripe(secret, body, nowS) }, query: {} };
+    case 'standard':
+      return {
+        headers: {
+          'webhook-id': messageId,
+          'webhook-timestamp': String(nowS),
+          'webhook-signature': signStandard(secret, body, messageId, nowS),
+        },
+        query: {},
+      };
+    case 'slack':
+      return {
+        headers: { 'X-Slack-Request-Timestamp': String(nowS), 'X-Slack-Signature': signSlack(secret, body, nowS) },
+        query: {},
+      };
+    case 'shopify':
+      return { headers: { 'X-Shopify-Hmac-Sha256': signShopify(secret, body) }, query: {} };
+    case 'query':
+      return { headers: {}, query: { secret } };
+  }
+}

@@ -1,0 +1,155 @@
+// Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
+// context to the typed functions in lib/: provision -> pick webhook -> build and
+// sign the signal -> send -> classify the answer into webhook.* counters.
+import { threadId } from 'node:worker_threads';
+import { type Outcome, OUTCOMES, createClassifier, createLimitWatch } from './lib/classify.ts';
+import { ProvisionError, type WebhookCredentials, provisionWebhooks } from './lib/provision.ts';
+import { type Settings, SettingsError, readSettings, resolveBaseUrl } from './lib/settings.ts';
+import { createSignalGenerator } from './lib/signals.ts';
+import { signRequest } from './lib/signing.ts';
+
+interface Context {
+  vars: Record<string, unknown>;
+}
+interface Events {
+  emit(type: 'counter', name: string, value: number): void;
+}
+interface RequestParams {
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  json?: unknown;
+}
+interface Response {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+type Done = (err?: Error) => void;
+
+/** Fails the run with one line a person can act on, before any load is sent. */
+function fatal(err: unknown): never {
+  const message = err instanceof SettingsError || err instanceof ProvisionError ? err.message : String(err);
+  console.error(`webhook-stress-pack: ${message}`);
+  process.exit(2);
+}
+
+function loadSettings(): Settings {
+  try {
+    return readSettings(process.env);
+  } catch (err) {
+    fatal(err);
+  }
+}
+
+const settings = loadSettings();
+const signals = createSignalGenerator({
+  seed: settings.seed + threadId,
+  stream: `${process.pid}.${threadId}.${Date.now().toString(36)}`,
+  symbols: settings.symbols,
+});
+const classifier = createClassifier(settings);
+const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
+let vusersStarted = 0;
+
+function baseUrlOf(context: Context): string {
+  return resolveBaseUrl(context.vars.target as string | undefined, settings);
+}
+
+/** `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool` webhooks. */
+export async function provisionCredentials(context: Context): Promise<void> {
+  const poolSize = Number(context.vars.webhookPool ?? 1);
+  try {
+    const pool = await provisionWebhooks(baseUrlOf(context), settings, poolSize);
+    context.vars.webhooks = pool;
+  } catch (err) {
+    fatal(err);
+  }
+}
+
+/** `before` flow: one signal that every virtual user sends, byte for byte (the burst test). */
+export function prepareSharedSignal(context: Context, _events: Events, done: Done): void {
+  context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  done();
+}
+
+/** beforeScenario: spread virtual users over the webhook pool, round robin, and zero every counter. */
+export function pickWebhook(context: Context, events: Events, done: Done): void {
+  const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
+  const webhook = pool?.[vusersStarted % pool.length];
+  vusersStarted += 1;
+  if (!webhook) return done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
+  context.vars.webhookToken = webhook.token;
+  context.vars.webhookSecret = webhook.secret;
+  // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
+  for (const name of [...OUTCOMES, 'sent', 'as_expected', 'excess_allowed']) events.emit('counter', `webhook.${name}`, 0);
+  done();
+}
+
+/** Flow step: this virtual user repeats one signal (the idempotency test). */
+export function holdSignal(context: Context, _events: Events, done: Done): void {
+  context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  done();
+}
+
+/** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
+export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
+  const secret = String(context.vars.webhookSecret);
+  const nowMs = Date.now();
+  const signed = signRequest(settings.scheme, secret, Buffer.from(body, 'utf8'), {
+    nowS: Math.floor(nowMs / 1000),
+    messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+    plainHeader: settings.plainHeader,
+  });
+  const url = new URL(settings.receivePath.replace('{token}', String(context.vars.webhookToken)), `${baseUrlOf(context)}/`);
+  for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
+  params.url = url.toString();
+  params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
+  params.json = undefined;
+  params.body = body;
+  context.vars.sentAtMs = nowMs;
+  events.emit('counter', 'webhook.sent', 1);
+  done();
+}
+
+function record(outcome: Outcome, expected: readonly string[], context: Context, events: Events): void {
+  events.emit('counter', `webhook.${outcome}`, 1);
+  events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
+  const allowed = outcome === 'accepted' || outcome === 'duplicate';
+  if (allowed && limitWatch.isExcess(String(context.vars.webhookToken), Number(context.vars.sentAtMs))) {
+    events.emit('counter', 'webhook.excess_allowed', 1);
+  }
+}
+
+function facts(response: Response) {
+  const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+  return { status: response.statusCode, headers: response.headers, body };
+}
+
+function expectedFrom(context: Context): string[] {
+  return String(context.vars.expect ?? 'accepted').split(',').map((s) => s.trim());
+}
+
+/** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
+export function recordOutcome(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+  record(classifier.classify(facts(response)), expectedFrom(context), context, events);
+  done();
+}
+
+/** afterResponse: this answer must be a new processing of the signal. */
+export function expectAccepted(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+  record(classifier.classify(facts(response)), ['accepted'], context, events);
+  done();
+}
+
+/** afterResponse: this answer must be a replay, not a second processing. */
+export function expectDuplicate(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+  record(classifier.classify(facts(response)), ['duplicate'], context, events);
+  done();
+}
+
+/** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
+export async function waitPastIdempotencyWindow(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
+}

@@ -1,0 +1,191 @@
+// The reference webhook receiver: the guide's contract (login, create webhook,
+// receive signed BUY/SELL signals, 10 req/s limit, 1 s idempotency) in one small server.
+import { createHash, randomBytes } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type IdempotencyStore, type StoredResponse, createAtomicStore, createRacyStore } from './idempotency-store.ts';
+import type { TargetOptions } from './options.ts';
+import { type RateLimiter, createSlidingWindowLimiter, unlimited } from './rate-limiter.ts';
+import { verifyRequest } from './signature.ts';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const WEBHOOK_PATH = /^\/api\/v1\/webhooks\/([A-Za-z0-9_-]+)$/;
+
+interface Webhook {
+  name: string;
+  secret: string;
+}
+
+export interface TargetState {
+  ordersProcessed: number;
+  webhookRequests: number;
+  retained: Buffer[];
+}
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, detail: string) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(422, 'body is not valid JSON');
+  }
+}
+
+function readCredentials(req: IncomingMessage, raw: Buffer): { email: string; password: string } {
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(raw.toString('utf8'));
+    return { email: form.get('username') ?? form.get('email') ?? '', password: form.get('password') ?? '' };
+  }
+  const body = parseJson(raw) as Record<string, unknown>;
+  return { email: String(body?.email ?? body?.username ?? ''), password: String(body?.password ?? '') };
+}
+
+function validateSignal(raw: Buffer): Record<string, unknown> {
+  const body = parseJson(raw);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(422, 'body must be a JSON object');
+  }
+  const signal = body as Record<string, unknown>;
+  if (signal.action !== 'BUY' && signal.action !== 'SELL') throw new HttpError(422, 'action must be BUY or SELL');
+  for (const field of ['quantity', 'price']) {
+    const v = signal[field];
+    if (v !== undefined && (typeof v !== 'number' || !(v > 0))) {
+      throw new HttpError(422, `${field} must be a positive number`);
+    }
+  }
+  return signal;
+}
+
+export function createTargetServer(options: TargetOptions): { server: Server; state: TargetState } {
+  const state: TargetState = { ordersProcessed: 0, webhookRequests: 0, retained: [] };
+  const sessions = new Set<string>();
+  const webhooks = new Map<string, Webhook>();
+  const limiter: RateLimiter = options.faults.has('no-rate-limit')
+    ? unlimited
+    : createSlidingWindowLimiter(options.rateLimitPerSecond, 1000);
+  const idempotency: IdempotencyStore = options.faults.has('race')
+    ? createRacyStore(options.idempotencyTtlMs, options.raceRoundTripMs)
+    : createAtomicStore(options.idempotencyTtlMs);
+
+  async function placeOrder(signal: Record<string, unknown>): Promise<StoredResponse> {
+    state.ordersProcessed += 1;
+    if (options.faults.has('leak')) state.retained.push(Buffer.alloc(options.leakKb * 1024, 1));
+    const orderId = `ord_${state.ordersProcessed}_${randomBytes(4).toString('hex')}`;
+    const body = JSON.stringify({
+      status: 'accepted',
+      order_id: orderId,
+      signal_id: signal.signal_id ?? null,
+      action: signal.action,
+      received_at: new Date().toISOString(),
+    });
+    return { status: 200, body };
+  }
+
+  function login(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const { email, password } = readCredentials(req, raw);
+    if (email !== options.email || password !== options.password) throw new HttpError(401, 'invalid credentials');
+    const token = randomBytes(24).toString('hex');
+    sessions.add(token);
+    send(res, 200, { access_token: token, token_type: 'bearer' });
+  }
+
+  function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    if (!sessions.has(bearer)) throw new HttpError(401, 'missing or invalid bearer token');
+    const body = raw.length > 0 ? (parseJson(raw) as Record<string, unknown>) : {};
+    const token = randomBytes(16).toString('hex');
+    const secret = randomBytes(32).toString('hex');
+    webhooks.set(token, { name: String(body.name ?? 'webhook'), secret });
+    const host = req.headers.host ?? `${options.host}:${options.port}`;
+    send(res, 201, { name: String(body.name ?? 'webhook'), token, secret, url: `http://${host}/api/v1/webhooks/${token}` });
+  }
+
+  async function receive(req: IncomingMessage, url: URL, token: string, raw: Buffer, res: ServerResponse) {
+    state.webhookRequests += 1;
+    const webhook = webhooks.get(token);
+    if (!webhook) throw new HttpError(404, 'unknown webhook');
+    const verdict = verifyRequest(webhook.secret, raw, req.headers, url.searchParams, Date.now());
+    if (!verdict.ok) throw new HttpError(401, verdict.reason);
+    const signal = validateSignal(raw);
+    if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {
+      throw new HttpError(500, 'internal error');
+    }
+    const rate = limiter.take(`${token}|${req.socket.remoteAddress ?? ''}`, Date.now());
+    if (!rate.allowed) {
+      const retryAfter = String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
+      send(res, 429, { detail: 'rate limit exceeded' }, { 'retry-after': retryAfter });
+      return;
+    }
+    const key = createHash('sha256').update(token).update(raw).digest('hex');
+    const claim = await idempotency.claim(key, Date.now(), () => placeOrder(signal));
+    const stored = await claim.response;
+    if (options.faults.has('slow')) await sleep(options.slowMs);
+    send(res, stored.status, stored.body, claim.replayed ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  function metrics(res: ServerResponse): void {
+    const cpu = process.cpuUsage();
+    const lines = [
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+      '# TYPE webhook_orders_processed_total counter',
+      `webhook_orders_processed_total ${state.ordersProcessed}`,
+      '# TYPE webhook_requests_total counter',
+      `webhook_requests_total ${state.webhookRequests}`,
+    ];
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(`${lines.join('\n')}\n`);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://target');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      send(res, 200, { status: 'ok', uptime_s: Math.round(process.uptime()) });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') return metrics(res);
+    if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
+    const raw = await readBody(req);
+    if (url.pathname === '/api/v1/auth/login') return login(req, raw, res);
+    if (url.pathname === '/api/v1/webhooks/' || url.pathname === '/api/v1/webhooks') return createWebhook(req, raw, res);
+    const match = WEBHOOK_PATH.exec(url.pathname);
+    if (match?.[1]) return receive(req, url, match[1], raw, res);
+    throw new HttpError(404, 'not found');
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : 500;
+      const detail = err instanceof Error ? err.message : 'internal error';
+      if (!res.headersSent) send(res, status, { detail });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return { server, state };
+}

@@ -1,0 +1,99 @@
+// Verifies how a webhook request proves it knows the webhook's secret.
+// The reference target accepts every scheme the pack can send (notes.md section 2),
+// detected from the headers present, and compares in constant time.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type Verdict = { ok: true; scheme: string } | { ok: false; reason: string };
+
+const STRIPE_TOLERANCE_S = 300;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function hmac(key: Buffer | string, data: Buffer | string, encoding: 'hex' | 'base64'): string {
+  return createHmac('sha256', key).update(data).digest(encoding);
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function standardWebhooksKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret);
+}
+
+function withinTolerance(timestampS: string, nowMs: number): boolean {
+  const t = Number(timestampS);
+  return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= STRIPE_TOLERANCE_S;
+}
+
+export function verifyRequest(
+  secret: string,
+  rawBody: Buffer,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+  nowMs: number,
+): Verdict {
+  const querySecret = query.get('secret');
+  if (querySecret !== null) {
+    return sameText(querySecret, secret) ? { ok: true, scheme: 'query' } : { ok: false, reason: 'wrong secret' };
+  }
+
+  const github = header(headers, 'x-hub-signature-256');
+  if (github !== undefined) {
+    return sameText(github, `sha256=${hmac(secret, rawBody, 'hex')}`)
+      ? { ok: true, scheme: 'github' }
+      : { ok: false, reason: 'bad X-Hub-Signature-256' };
+  }
+
+  const stripe = header(headers, 'stripe-signature');
+  if (stripe !== undefined) {
+    const parts = new Map(stripe.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+    const t = parts.get('t') ?? '';
+    const v1 = parts.get('v1') ?? '';
+    if (!withinTolerance(t, nowMs)) return { ok: false, reason: 'Stripe-Signature timestamp outside tolerance' };
+    const expected = hmac(secret, Buffer.concat([Buffer.from(`${t}.`), rawBody]), 'hex');
+    return sameText(v1, expected) ? { ok: true, scheme: 'stripe' } : { ok: false, reason: 'bad Stripe-Signature' };
+  }
+
+  const standard = header(headers, 'webhook-signature');
+  if (standard !== undefined) {
+    const id = header(headers, 'webhook-id') ?? '';
+    const ts = header(headers, 'webhook-timestamp') ?? '';
+    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
+    const signed = Buffer.concat([Buffer.from(`${id}.${ts}.`), rawBody]);
+    const expected = `v1,${hmac(standardWebhooksKey(secret), signed, 'base64')}`;
+    const matches = standard.split(' ').some((candidate) => sameText(candidate, expected));
+    return matches ? { ok: true, scheme: 'standard' } : { ok: false, reason: 'bad webhook-signature' };
+  }
+
+  const slack = header(headers, 'x-slack-signature');
+  if (slack !== undefined) {
+    const ts = header(headers, 'x-slack-request-timestamp') ?? '';
+    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'X-Slack-Request-Timestamp outside tolerance' };
+    const expected = `v0=${hmac(secret, Buffer.concat([Buffer.from(`v0:${ts}:`), rawBody]), 'hex')}`;
+    return sameText(slack, expected) ? { ok: true, scheme: 'slack' } : { ok: false, reason: 'bad X-Slack-Signature' };
+  }
+
+  const shopify = header(headers, 'x-shopify-hmac-sha256');
+  if (shopify !== undefined) {
+    return sameText(shopify, hmac(secret, rawBody, 'base64'))
+      ? { ok: true, scheme: 'shopify' }
+      : { ok: false, reason: 'bad X-Shopify-Hmac-Sha256' };
+  }
+
+  const plain = header(headers, 'x-signature') ?? header(headers, 'x-webhook-signature');
+  if (plain !== undefined) {
+    const hex = plain.startsWith('sha256=') ? plain.slice(7) : plain;
+    return sameText(hex, hmac(secret, rawBody, 'hex'))
+      ? { ok: true, scheme: 'plain' }
+      : { ok: false, reason: 'bad X-Signature' };
+  }
+
+  return { ok: false, reason: 'no signature or secret' };
+}
