@@ -2,9 +2,9 @@
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { threadId } from 'node:worker_threads';
-import { type Outcome, OUTCOMES, createClassifier, createLimitWatch } from './lib/classify.ts';
-import { ProvisionError, type WebhookCredentials, provisionWebhooks } from './lib/provision.ts';
-import { type Settings, SettingsError, readSettings, resolveBaseUrl } from './lib/settings.ts';
+import { createClassifier, createLimitWatch, OUTCOMES, type Outcome } from './lib/classify.ts';
+import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
+import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
 import { signRequest } from './lib/signing.ts';
 
@@ -12,7 +12,7 @@ interface Context {
   vars: Record<string, unknown>;
 }
 interface Events {
-  emit(type: 'counter', name: string, value: number): void;
+  emit(type: 'counter' | 'histogram', name: string, value: number): void;
 }
 interface RequestParams {
   url: string;
@@ -51,6 +51,7 @@ const signals = createSignalGenerator({
 const classifier = createClassifier(settings);
 const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
 let vusersStarted = 0;
+let firstDispatchAt: number | undefined;
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -78,11 +79,15 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
   const webhook = pool?.[vusersStarted % pool.length];
   vusersStarted += 1;
-  if (!webhook) return done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
+  if (!webhook) {
+    done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
+    return;
+  }
   context.vars.webhookToken = webhook.token;
   context.vars.webhookSecret = webhook.secret;
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
-  for (const name of [...OUTCOMES, 'sent', 'as_expected', 'excess_allowed']) events.emit('counter', `webhook.${name}`, 0);
+  for (const name of [...OUTCOMES, 'sent', 'as_expected', 'excess_allowed'])
+    events.emit('counter', `webhook.${name}`, 0);
   done();
 }
 
@@ -102,7 +107,10 @@ export function signSignal(params: RequestParams, context: Context, events: Even
     messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
     plainHeader: settings.plainHeader,
   });
-  const url = new URL(settings.receivePath.replace('{token}', String(context.vars.webhookToken)), `${baseUrlOf(context)}/`);
+  const url = new URL(
+    settings.receivePath.replace('{token}', String(context.vars.webhookToken)),
+    `${baseUrlOf(context)}/`,
+  );
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
@@ -110,6 +118,10 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.body = body;
   context.vars.sentAtMs = nowMs;
   events.emit('counter', 'webhook.sent', 1);
+  // Its max is the spread between the first and the last dispatch: how simultaneous a burst really was.
+  const dispatchedAt = performance.now();
+  firstDispatchAt ??= dispatchedAt;
+  events.emit('histogram', 'webhook.dispatch_offset_ms', dispatchedAt - firstDispatchAt);
   done();
 }
 
@@ -128,23 +140,43 @@ function facts(response: Response) {
 }
 
 function expectedFrom(context: Context): string[] {
-  return String(context.vars.expect ?? 'accepted').split(',').map((s) => s.trim());
+  return String(context.vars.expect ?? 'accepted')
+    .split(',')
+    .map((s) => s.trim());
 }
 
 /** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
-export function recordOutcome(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+export function recordOutcome(
+  _p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
   record(classifier.classify(facts(response)), expectedFrom(context), context, events);
   done();
 }
 
 /** afterResponse: this answer must be a new processing of the signal. */
-export function expectAccepted(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+export function expectAccepted(
+  _p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
   record(classifier.classify(facts(response)), ['accepted'], context, events);
   done();
 }
 
 /** afterResponse: this answer must be a replay, not a second processing. */
-export function expectDuplicate(_p: RequestParams, response: Response, context: Context, events: Events, done: Done): void {
+export function expectDuplicate(
+  _p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
   record(classifier.classify(facts(response)), ['duplicate'], context, events);
   done();
 }

@@ -67,7 +67,9 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
   });
   const host = values.host ?? DEFAULT_OPTIONS.host;
   if (!LOOPBACK.has(host)) {
-    throw new Error(`--host ${host} is not a loopback address; the reference target only listens on 127.0.0.1, localhost or ::1`);
+    throw new Error(
+      `--host ${host} is not a loopback address; the reference target only listens on 127.0.0.1, localhost or ::1`,
+    );
   }
   const faults = new Set<Fault>();
   for (const name of (values.fault ?? []).flatMap((f) => f.split(','))) {

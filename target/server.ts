@@ -1,11 +1,11 @@
 // The reference webhook receiver: the guide's contract (login, create webhook,
 // receive signed BUY/SELL signals, 10 req/s limit, 1 s idempotency) in one small server.
 import { createHash, randomBytes } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type IdempotencyStore, type StoredResponse, createAtomicStore, createRacyStore } from './idempotency-store.ts';
+import { createAtomicStore, createRacyStore, type IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
 import type { TargetOptions } from './options.ts';
-import { type RateLimiter, createSlidingWindowLimiter, unlimited } from './rate-limiter.ts';
+import { createSlidingWindowLimiter, type RateLimiter, unlimited } from './rate-limiter.ts';
 import { verifyRequest } from './signature.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -121,7 +121,12 @@ export function createTargetServer(options: TargetOptions): { server: Server; st
     const secret = randomBytes(32).toString('hex');
     webhooks.set(token, { name: String(body.name ?? 'webhook'), secret });
     const host = req.headers.host ?? `${options.host}:${options.port}`;
-    send(res, 201, { name: String(body.name ?? 'webhook'), token, secret, url: `http://${host}/api/v1/webhooks/${token}` });
+    send(res, 201, {
+      name: String(body.name ?? 'webhook'),
+      token,
+      secret,
+      url: `http://${host}/api/v1/webhooks/${token}`,
+    });
   }
 
   async function receive(req: IncomingMessage, url: URL, token: string, raw: Buffer, res: ServerResponse) {
@@ -173,7 +178,8 @@ export function createTargetServer(options: TargetOptions): { server: Server; st
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
     const raw = await readBody(req);
     if (url.pathname === '/api/v1/auth/login') return login(req, raw, res);
-    if (url.pathname === '/api/v1/webhooks/' || url.pathname === '/api/v1/webhooks') return createWebhook(req, raw, res);
+    if (url.pathname === '/api/v1/webhooks/' || url.pathname === '/api/v1/webhooks')
+      return createWebhook(req, raw, res);
     const match = WEBHOOK_PATH.exec(url.pathname);
     if (match?.[1]) return receive(req, url, match[1], raw, res);
     throw new HttpError(404, 'not found');

@@ -1,7 +1,10 @@
 // Artillery plugin entry: after ensure has judged the run, print each gate with the
-// values it was judged on. Runs in the main thread only (plugins load in every worker too).
+// values it was judged on and write the verdict to REPORTS_DIR (default ./reports).
+// Runs in the main thread only (Artillery loads plugins in every worker too).
+import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { type AggregateReport, describeMeasurements, flattenReport, measuredValues } from './measured-values.ts';
+import { type GateResult, writeVerdict } from './verdict-file.ts';
 
 interface EnsureCheck {
   original: string;
@@ -18,24 +21,47 @@ interface PluginEvents {
   on(event: 'done', listener: (report: AggregateReport) => void): void;
 }
 
+interface Script {
+  _configPath?: string;
+}
+
 export const LEGACY_METRICS_FORMAT = false;
 
+function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>): GateResult {
+  const pairs = measuredValues(check.original, values);
+  return {
+    expression: check.original,
+    passed: check.result === 1,
+    strict: check.strict,
+    measured: Object.fromEntries(pairs.map(([name, value]) => [name, value ?? null])),
+  };
+}
+
 export class Plugin {
-  constructor(_script: unknown, events: PluginEvents) {
+  constructor(script: Script, events: PluginEvents) {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     let values = new Map<string, number>();
     events.on('done', (report) => {
       values = flattenReport(report);
     });
     artillery.globalEvents.on('checks', (checks) => {
-      const failed = checks.filter((c) => c.result !== 1);
-      artillery.log(`\nGates: ${checks.length - failed.length} passed, ${failed.length} failed`);
-      for (const check of checks) {
-        const verdict = check.result === 1 ? 'pass' : check.strict ? 'FAIL' : 'warn';
-        const measured = describeMeasurements(measuredValues(check.original, values));
-        artillery.log(`  ${verdict}: ${check.original}  [${measured}]`);
+      const gates = checks.map((check) => toGate(check, values));
+      const failed = gates.filter((g) => !g.passed && g.strict);
+      artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed`);
+      for (const gate of gates) {
+        const mark = gate.passed ? 'pass' : gate.strict ? 'FAIL' : 'warn';
+        artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
       }
+      const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
+      const file = writeVerdict(dir, {
+        scenario,
+        finishedAt: new Date().toISOString(),
+        passed: failed.length === 0,
+        gates,
+      });
+      artillery.log(`Verdict: ${path.relative(process.cwd(), file)}`);
     });
   }
 }

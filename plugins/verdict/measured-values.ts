@@ -20,11 +20,14 @@ export function flattenReport(report: AggregateReport): Map<string, number> {
 const METRIC_NAME = /[A-Za-z_][\w.-]*\.[\w.-]*\w/g;
 
 /** Metric names an expression mentions, each with its value (undefined when never emitted). */
-export function measuredValues(expression: string, values: ReadonlyMap<string, number>): [string, number | undefined][] {
+export function measuredValues(
+  expression: string,
+  values: ReadonlyMap<string, number>,
+): [string, number | undefined][] {
   const names = new Set(expression.match(METRIC_NAME) ?? []);
   return [...names].map((name) => [name, values.get(name)]);
 }
 
-export function describeMeasurements(pairs: [string, number | undefined][]): string {
-  return pairs.map(([name, value]) => `${name} = ${value === undefined ? 'not measured' : value}`).join(', ');
+export function describeMeasurements(pairs: [string, number | null | undefined][]): string {
+  return pairs.map(([name, value]) => `${name} = ${value ?? 'not measured'}`).join(', ');
 }

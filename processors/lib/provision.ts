@@ -79,7 +79,9 @@ export async function createWebhook(
     settings.requestTimeoutMs,
   );
   if (!response.ok) {
-    throw new ProvisionError(`creating a webhook at ${path} answered HTTP ${response.status}: check CREATE_WEBHOOK_PATH`);
+    throw new ProvisionError(
+      `creating a webhook at ${path} answered HTTP ${response.status}: check CREATE_WEBHOOK_PATH`,
+    );
   }
   const body = await jsonOf(response, 'webhook creation');
   const token = field(body, tokenField);

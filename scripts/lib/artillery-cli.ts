@@ -1,0 +1,32 @@
+// Runs the project's own artillery CLI (with the project's Node 22) on one scenario file.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from '../../target/launch.ts';
+
+export const ARTILLERY = path.join(ROOT, 'node_modules/artillery/bin/run');
+
+export interface ArtilleryOptions {
+  target?: string | undefined;
+  outputJson?: string;
+  env?: Record<string, string>;
+  /** Receives stdout and stderr as they come; by default both go to this process's console. */
+  onOutput?: (chunk: string) => void;
+}
+
+export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}): Promise<number | null> {
+  const args = [ARTILLERY, 'run'];
+  if (opts.outputJson) args.push('--output', opts.outputJson);
+  if (opts.target) args.push('--target', opts.target);
+  args.push(scenarioFile);
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', ...opts.env },
+    stdio: ['ignore', opts.onOutput ? 'pipe' : 'inherit', opts.onOutput ? 'pipe' : 'inherit'],
+  });
+  if (opts.onOutput) {
+    const forward = opts.onOutput;
+    child.stdout?.on('data', (c: Buffer) => forward(c.toString()));
+    child.stderr?.on('data', (c: Buffer) => forward(c.toString()));
+  }
+  return new Promise((resolve) => child.once('close', resolve));
+}

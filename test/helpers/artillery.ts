@@ -1,0 +1,48 @@
+// Runs the real artillery CLI on a pack scenario and collects what a user or CI sees:
+// the exit code, the console, the --output JSON and the verdict file.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
+import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
+
+export interface ArtilleryRun {
+  code: number | null;
+  output: string;
+  reportsDir: string;
+  verdict: Verdict | undefined;
+  counters: Record<string, number>;
+}
+
+export async function runScenario(
+  scenario: string,
+  target: string | undefined,
+  env: Record<string, string> = {},
+): Promise<ArtilleryRun> {
+  const reportsDir = mkdtempSync(path.join(tmpdir(), `pack-${scenario}-`));
+  const jsonPath = path.join(reportsDir, 'artillery.json');
+  let output = '';
+  const code = await runArtillery(`scenarios/${scenario}.yml`, {
+    target,
+    outputJson: jsonPath,
+    env: { ...env, REPORTS_DIR: reportsDir },
+    onOutput: (chunk) => {
+      output += chunk;
+    },
+  });
+  const files = readdirSync(reportsDir);
+  const verdictFile = files.find((f) => f.endsWith('.verdict.json'));
+  const verdict = verdictFile
+    ? (JSON.parse(readFileSync(path.join(reportsDir, verdictFile), 'utf8')) as Verdict)
+    : undefined;
+  const counters = files.includes('artillery.json')
+    ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as { aggregate: { counters: Record<string, number> } }).aggregate
+        .counters
+    : {};
+  return { code, output, reportsDir, verdict, counters };
+}
+
+/** Expressions of the gates that failed, for exact assertions. */
+export function failedGates(run: ArtilleryRun): string[] {
+  return (run.verdict?.gates ?? []).filter((g) => !g.passed).map((g) => g.expression);
+}

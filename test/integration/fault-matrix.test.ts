@@ -1,0 +1,49 @@
+// Each realistic bug, switched on in the reference target, trips the gate that
+// guards against it, and only that gate; a control scenario under the same bug still passes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { startTarget } from '../../target/launch.ts';
+import { failedGates, runScenario } from '../helpers/artillery.ts';
+
+interface Case {
+  fault: string;
+  scenario: string;
+  /** The gates that must fail; an empty list means the scenario must pass. */
+  fails: string[];
+}
+
+const matrix: Case[] = [
+  { fault: 'race', scenario: 'burst', fails: ['webhook.accepted == 1'] },
+  { fault: 'race', scenario: 'idempotency', fails: [] },
+  {
+    fault: 'no-rate-limit',
+    scenario: 'rate-limit',
+    fails: ['webhook.rate_limited > 0 and webhook.excess_allowed == 0'],
+  },
+  { fault: 'no-rate-limit', scenario: 'hft', fails: [] },
+  { fault: 'slow', scenario: 'hft', fails: ['http.response_time.p95 < 200'] },
+  { fault: 'slow', scenario: 'rate-limit', fails: [] },
+  { fault: 'errors', scenario: 'hft', fails: ['webhook.server_error == 0'] },
+  { fault: 'errors', scenario: 'idempotency', fails: [] },
+];
+
+describe('fault matrix', () => {
+  for (const { fault, scenario, fails } of matrix) {
+    const title = fails.length > 0 ? `fails only "${fails.join('", "')}"` : 'still passes';
+    it(`--fault ${fault}: ${scenario} ${title}`, async () => {
+      const target = await startTarget(['--fault', fault]);
+      try {
+        const run = await runScenario(scenario, target.url);
+        assert.deepEqual(failedGates(run), fails, run.output);
+        assert.equal(run.code, fails.length > 0 ? 1 : 0, run.output);
+        for (const expression of fails) assert.match(run.output, new RegExp(`FAIL: ${escapeRegExp(expression)}  \\[`));
+      } finally {
+        await target.stop();
+      }
+    });
+  }
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

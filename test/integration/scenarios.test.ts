@@ -1,0 +1,40 @@
+// Every scenario, run by the real artillery CLI against a healthy reference target, passes all its gates.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type RunningTarget, startTarget } from '../../target/launch.ts';
+import { failedGates, runScenario } from '../helpers/artillery.ts';
+
+let target: RunningTarget;
+before(async () => {
+  target = await startTarget();
+});
+after(async () => target.stop());
+
+describe('healthy reference target: every scenario passes', () => {
+  const expectations: Record<string, (c: Record<string, number>) => void> = {
+    hft: (c) => assert.equal(c['webhook.accepted'], 100),
+    burst: (c) => {
+      assert.equal(c['webhook.accepted'], 1);
+      assert.equal(c['webhook.sent'], 100);
+    },
+    sustained: (c) => assert.equal(c['webhook.accepted'], 3000),
+    'memory-leak': (c) => assert.equal(c['webhook.accepted'], 1000),
+    'rate-limit': (c) => {
+      assert.equal(c['webhook.accepted'], 10);
+      assert.equal(c['webhook.rate_limited'], 10);
+    },
+    idempotency: (c) => {
+      assert.equal(c['webhook.accepted'], 6);
+      assert.equal(c['webhook.duplicate'], 3);
+    },
+  };
+  for (const [scenario, check] of Object.entries(expectations)) {
+    it(scenario, async () => {
+      const run = await runScenario(scenario, target.url);
+      assert.deepEqual(failedGates(run), [], run.output);
+      assert.equal(run.code, 0, run.output);
+      assert.ok((run.verdict?.gates.length ?? 0) >= 2, 'the verdict lists the gates');
+      check(run.counters);
+    });
+  }
+});

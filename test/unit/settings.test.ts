@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_TARGET, readSettings, resolveBaseUrl, SettingsError } from '../../processors/lib/settings.ts';
+
+describe('settings from the environment', () => {
+  it('defaults to the guide: plain HMAC header, JSON login, 10 req/s, 1 s TTL', () => {
+    const s = readSettings({});
+    assert.equal(s.scheme, 'plain');
+    assert.equal(s.login.encoding, 'json');
+    assert.equal(s.rateLimitPerSecond, 10);
+    assert.equal(s.idempotencyTtlMs, 1000);
+    assert.deepEqual(s.credentials, []);
+  });
+
+  it('pairs comma-separated tokens and secrets into a pool', () => {
+    const s = readSettings({ WEBHOOK_TOKEN: 't1, t2', WEBHOOK_SECRET: 's1,s2' });
+    assert.deepEqual(s.credentials, [
+      { token: 't1', secret: 's1' },
+      { token: 't2', secret: 's2' },
+    ]);
+  });
+
+  it('explains a token without a secret, without echoing the secret', () => {
+    assert.throws(
+      () => readSettings({ WEBHOOK_TOKEN: 't1', WEBHOOK_SECRET: '' }),
+      (err: Error) => err instanceof SettingsError && /WEBHOOK_SECRET has 0/.test(err.message),
+    );
+    assert.throws(
+      () => readSettings({ WEBHOOK_TOKEN: 't1,t2', WEBHOOK_SECRET: 'hunter2' }),
+      (err: Error) => !err.message.includes('hunter2'),
+    );
+  });
+
+  it('rejects an unknown signing scheme and a malformed number, naming the variable', () => {
+    assert.throws(() => readSettings({ SIGNING_SCHEME: 'md5' }), /SIGNING_SCHEME="md5" is not one of plain/);
+    assert.throws(() => readSettings({ RATE_LIMIT_PER_SECOND: 'ten' }), /RATE_LIMIT_PER_SECOND="ten"/);
+    assert.throws(() => readSettings({ BASE_URL: 'not a url' }), /BASE_URL="not a url" is not a URL/);
+  });
+
+  it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {
+    const s = readSettings({ BASE_URL: 'http://localhost:9000/' });
+    assert.equal(resolveBaseUrl(DEFAULT_TARGET, s), 'http://localhost:9000');
+    assert.equal(resolveBaseUrl('http://127.0.0.1:7000', s), 'http://127.0.0.1:7000');
+    assert.equal(resolveBaseUrl('http://127.0.0.1:7000/', readSettings({})), 'http://127.0.0.1:7000');
+  });
+});
