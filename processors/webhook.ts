@@ -181,6 +181,18 @@ export function expectDuplicate(
   done();
 }
 
+let burstRelease: Promise<void> | undefined;
+
+/**
+ * Flow step: a rendezvous. Virtual users are created one after another (about 1 ms
+ * each), so the first to arrive opens a gate that releases everyone at once,
+ * `gatherMs` (scenario variable, default 500) later.
+ */
+export async function gatherForBurst(context: Context): Promise<void> {
+  burstRelease ??= new Promise((resolve) => setTimeout(resolve, Number(context.vars.gatherMs ?? 500)));
+  await burstRelease;
+}
+
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
 export async function waitPastIdempotencyWindow(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
