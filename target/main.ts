@@ -1,34 +1,76 @@
-// `npm run target -- --port 8000 [--fault leak,race,...]`: start the reference target.
-import { parseTargetArgs } from './options.ts';
+// `npm run target -- --port 8000 [--fault leak,race,...] [--workers N]`: start the reference target.
+// With --workers, a primary forks N workers that share the port (like gunicorn with
+// uvicorn workers; they share no state) and replaces any worker that dies.
+import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { parseTargetArgs, type TargetOptions } from './options.ts';
 import { createTargetServer } from './server.ts';
 
-function main(): void {
-  let options: ReturnType<typeof parseTargetArgs>;
-  try {
-    options = parseTargetArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`target: ${(err as Error).message}`);
-    process.exit(2);
-  }
-  const { server } = createTargetServer(options);
+function announce(options: TargetOptions, port: number): void {
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const faults = options.faults.size > 0 ? [...options.faults].join(',') : 'none';
+  const mode = options.workers > 0 ? ` workers=${options.workers}` : '';
+  console.log(`reference target listening on http://${host}:${port} pid=${process.pid}${mode} faults=${faults}`);
+}
+
+function serve(options: TargetOptions, onListening: (port: number) => void): void {
+  // A cluster worker gets the shared key and the chosen port from its primary.
+  const key = cluster.isWorker ? (process.env.TARGET_KEY ?? '') : randomBytes(32).toString('hex');
+  const port = cluster.isWorker ? Number(process.env.TARGET_PORT) : options.port;
+  const { server } = createTargetServer(options, key);
   server.on('error', (err: NodeJS.ErrnoException) => {
     const hint = err.code === 'EADDRINUSE' ? '; choose another with --port, or --port 0 for a free one' : '';
     console.error(`target: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}${hint}`);
     process.exit(2);
   });
-  server.listen(options.port, options.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : options.port;
-    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    const faults = options.faults.size > 0 ? [...options.faults].join(',') : 'none';
-    console.log(`reference target listening on http://${host}:${port} pid=${process.pid} faults=${faults}`);
-  });
+  server.listen(port, options.host, () => onListening((server.address() as AddressInfo).port));
   const stop = () => {
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+function runPrimary(options: TargetOptions): void {
+  let announced = false;
+  let stopping = false;
+  const key = randomBytes(32).toString('hex');
+  // Once a port is chosen, replacements must reuse it even if every worker died at once.
+  let port = options.port;
+  const fork = () => cluster.fork({ TARGET_KEY: key, TARGET_PORT: String(port) });
+  for (let i = 0; i < options.workers; i++) fork();
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    port = address.port;
+    announce(options, address.port);
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`target: worker (pid:${worker.process.pid}) exited with ${signal ?? code}; starting a new one`);
+    fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 200).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function main(): void {
+  let options: TargetOptions;
+  try {
+    options = parseTargetArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`target: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (options.workers > 0 && cluster.isPrimary) runPrimary(options);
+  else serve(options, (port) => (options.workers > 0 ? undefined : announce(options, port)));
 }
 
 main();

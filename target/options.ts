@@ -1,7 +1,7 @@
 // Command-line options of the reference target, including its fault switches.
 import { parseArgs } from 'node:util';
 
-export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors'] as const;
+export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface TargetOptions {
@@ -18,6 +18,10 @@ export interface TargetOptions {
   leakKb: number;
   /** The simulated Redis round trip between GET and SET of `--fault race`. */
   raceRoundTripMs: number;
+  /** `--fault crash`: a worker kills itself with SIGKILL after this many webhook requests. */
+  crashAfter: number;
+  /** 0: one process. N: a primary forking N workers (node cluster), replacing any that die. */
+  workers: number;
   email: string;
   password: string;
 }
@@ -32,6 +36,8 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   errorEvery: 40,
   leakKb: 256,
   raceRoundTripMs: 20,
+  crashAfter: 300,
+  workers: 0,
   email: 'trader@example.com',
   password: 'stress-test-password',
 };
@@ -60,6 +66,8 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       'error-every': { type: 'string' },
       'leak-kb': { type: 'string' },
       'race-round-trip-ms': { type: 'string' },
+      'crash-after': { type: 'string' },
+      workers: { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
     },
@@ -89,6 +97,8 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     errorEvery: Math.max(1, positiveNumber('error-every', values['error-every'], d.errorEvery)),
     leakKb: positiveNumber('leak-kb', values['leak-kb'], d.leakKb),
     raceRoundTripMs: positiveNumber('race-round-trip-ms', values['race-round-trip-ms'], d.raceRoundTripMs),
+    crashAfter: Math.max(1, positiveNumber('crash-after', values['crash-after'], d.crashAfter)),
+    workers: Math.floor(positiveNumber('workers', values.workers, d.workers)),
     email: values.email ?? d.email,
     password: values.password ?? d.password,
   };

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createCredentialAuthority } from './credentials.ts';
 import { createAtomicStore, createRacyStore, type IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
 import type { TargetOptions } from './options.ts';
 import { createSlidingWindowLimiter, type RateLimiter, unlimited } from './rate-limiter.ts';
@@ -10,11 +11,6 @@ import { verifyRequest } from './signature.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const WEBHOOK_PATH = /^\/api\/v1\/webhooks\/([A-Za-z0-9_-]+)$/;
-
-interface Webhook {
-  name: string;
-  secret: string;
-}
 
 export interface TargetState {
   ordersProcessed: number;
@@ -80,10 +76,10 @@ function validateSignal(raw: Buffer): Record<string, unknown> {
   return signal;
 }
 
-export function createTargetServer(options: TargetOptions): { server: Server; state: TargetState } {
+/** `key` signs sessions and webhook tokens; worker processes of one target share it. */
+export function createTargetServer(options: TargetOptions, key: string): { server: Server; state: TargetState } {
   const state: TargetState = { ordersProcessed: 0, webhookRequests: 0, retained: [] };
-  const sessions = new Set<string>();
-  const webhooks = new Map<string, Webhook>();
+  const credentials = createCredentialAuthority(key);
   const limiter: RateLimiter = options.faults.has('no-rate-limit')
     ? unlimited
     : createSlidingWindowLimiter(options.rateLimitPerSecond, 1000);
@@ -108,18 +104,14 @@ export function createTargetServer(options: TargetOptions): { server: Server; st
   function login(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
     const { email, password } = readCredentials(req, raw);
     if (email !== options.email || password !== options.password) throw new HttpError(401, 'invalid credentials');
-    const token = randomBytes(24).toString('hex');
-    sessions.add(token);
-    send(res, 200, { access_token: token, token_type: 'bearer' });
+    send(res, 200, { access_token: credentials.issueSession(), token_type: 'bearer' });
   }
 
   function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
-    if (!sessions.has(bearer)) throw new HttpError(401, 'missing or invalid bearer token');
+    if (!credentials.isSession(bearer)) throw new HttpError(401, 'missing or invalid bearer token');
     const body = raw.length > 0 ? (parseJson(raw) as Record<string, unknown>) : {};
-    const token = randomBytes(16).toString('hex');
-    const secret = randomBytes(32).toString('hex');
-    webhooks.set(token, { name: String(body.name ?? 'webhook'), secret });
+    const { token, secret } = credentials.issueWebhook();
     const host = req.headers.host ?? `${options.host}:${options.port}`;
     send(res, 201, {
       name: String(body.name ?? 'webhook'),
@@ -131,9 +123,13 @@ export function createTargetServer(options: TargetOptions): { server: Server; st
 
   async function receive(req: IncomingMessage, url: URL, token: string, raw: Buffer, res: ServerResponse) {
     state.webhookRequests += 1;
-    const webhook = webhooks.get(token);
-    if (!webhook) throw new HttpError(404, 'unknown webhook');
-    const verdict = verifyRequest(webhook.secret, raw, req.headers, url.searchParams, Date.now());
+    if (options.faults.has('crash') && state.webhookRequests >= options.crashAfter) {
+      // What the OOM killer does to a worker: no cleanup, no answer.
+      process.kill(process.pid, 'SIGKILL');
+    }
+    const secret = credentials.secretFor(token);
+    if (!secret) throw new HttpError(404, 'unknown webhook');
+    const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now());
     if (!verdict.ok) throw new HttpError(401, verdict.reason);
     const signal = validateSignal(raw);
     if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {

@@ -42,11 +42,13 @@ export class Plugin {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
-    let values = new Map<string, number>();
+    // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
+    let finalReport: AggregateReport = {};
     events.on('done', (report) => {
-      values = flattenReport(report);
+      finalReport = report;
     });
     artillery.globalEvents.on('checks', (checks) => {
+      const values = flattenReport(finalReport);
       const gates = checks.map((check) => toGate(check, values));
       const failed = gates.filter((g) => !g.passed && g.strict);
       artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed`);

@@ -1,0 +1,88 @@
+// Artillery plugin entry: wires the server monitor to Artillery's events.
+// Runs in the main thread only: Artillery also loads plugins in every worker thread.
+import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { resolveBaseUrl } from '../../processors/lib/settings.ts';
+import { type MonitorConfig, MonitorConfigError, type PluginOptions, readMonitorConfig } from './config.ts';
+import { createMonitor, type Monitor, type Stats } from './monitor.ts';
+import { SelectorError } from './select-process.ts';
+
+interface Script {
+  _configPath?: string;
+  config: { target?: string; plugins?: Record<string, unknown> };
+}
+
+interface PluginEvents {
+  on(event: 'stats' | 'done', listener: (stats: Stats) => void): void;
+}
+
+interface EnsureCondition {
+  expression: string;
+  strict?: boolean;
+}
+
+interface ArtilleryGlobal {
+  ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
+  log(message: string): void;
+  plugins: { name: string; plugin?: { script?: { config?: { ensure?: { conditions?: EnsureCondition[] } } } } }[];
+}
+
+export const LEGACY_METRICS_FORMAT = false;
+
+/** With the monitor off, server gates still show in the verdict, as not measured, but no longer fail the run. */
+function relaxServerGates(artillery: ArtilleryGlobal): void {
+  const conditions = artillery.plugins.find((p) => p.name === 'ensure')?.plugin?.script?.config?.ensure?.conditions;
+  for (const condition of conditions ?? []) if (/\bserver\./.test(condition.expression)) condition.strict = false;
+}
+
+export class Plugin {
+  private readonly monitor: Monitor | undefined;
+
+  constructor(script: Script, events: PluginEvents) {
+    if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
+    const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
+    const target = resolveBaseUrl(script.config.target, { baseUrl: process.env.BASE_URL || undefined });
+    let monitor: Monitor;
+    let config: MonitorConfig;
+    try {
+      config = readMonitorConfig((script.config.plugins?.['server-monitor'] ?? {}) as PluginOptions, process.env);
+      monitor = createMonitor(config, target, scenario);
+    } catch (err) {
+      if (!(err instanceof SelectorError || err instanceof MonitorConfigError)) throw err;
+      console.error(`server-monitor: ${err.message}`);
+      process.exit(2);
+    }
+    this.monitor = monitor;
+    const { source } = monitor;
+    if (source.kind === 'off' || source.kind === 'unmeasured') {
+      const effect = source.kind === 'off' ? 'reported as not measured' : 'will FAIL as not measured';
+      artillery.log(`server-monitor: ${source.reason}; server gates ${effect}`);
+    } else {
+      artillery.log(
+        `server-monitor: sampling ${source.kind === 'local' ? `pid ${source.rootPid} and its children` : source.kind === 'remote' ? source.metricsUrl : ''} every ${config.intervalMs} ms`,
+      );
+    }
+    monitor.start();
+    events.on('stats', (stats) => monitor.addPeriodMetrics(stats));
+    events.on('done', (stats) => {
+      monitor.addAggregateMetrics(stats);
+      if (source.kind === 'off') relaxServerGates(artillery);
+    });
+    artillery.ext({
+      ext: 'beforeExit',
+      method: async (data) => {
+        monitor.stop();
+        const file = monitor.writeReport(data.earlyStop === true);
+        if (file) artillery.log(`Server health report: ${path.relative(process.cwd(), file)}`);
+      },
+    });
+    // Last resort for exits that skip beforeExit (a fatal configuration error in a hook).
+    process.once('exit', () => monitor.writeReport(true));
+  }
+
+  cleanup(done: () => void): void {
+    this.monitor?.stop();
+    done();
+  }
+}

@@ -1,0 +1,50 @@
+// For a server that is not on this machine: memory and CPU from its Prometheus
+// metrics endpoint (process_resident_memory_bytes, process_cpu_seconds_total).
+import type { Sample } from './sampler.ts';
+
+export function parsePrometheus(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const match = /^([A-Za-z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match?.[1] && match[2] !== undefined && !values.has(match[1])) values.set(match[1], Number(match[2]));
+  }
+  return values;
+}
+
+export interface RemoteSampler {
+  sample(): Promise<Sample>;
+}
+
+export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): RemoteSampler {
+  let previous: { at: number; cpuSeconds: number } | undefined;
+  return {
+    async sample() {
+      const at = Date.now();
+      let values: Map<string, number>;
+      try {
+        const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
+        values = parsePrometheus(await response.text());
+      } catch {
+        return { at, rootAlive: false, processes: {}, totals: emptyTotals() };
+      }
+      const rss = values.get('process_resident_memory_bytes') ?? 0;
+      const cpuSeconds = values.get('process_cpu_seconds_total');
+      const cpuPercent =
+        previous && cpuSeconds !== undefined
+          ? ((cpuSeconds - previous.cpuSeconds) / ((at - previous.at) / 1000)) * 100
+          : 0;
+      if (cpuSeconds !== undefined) previous = { at, cpuSeconds };
+      return {
+        at,
+        rootAlive: true,
+        processes: {},
+        totals: { ...emptyTotals(), rssBytes: rss, memoryBytes: rss, cpuPercent: Math.max(0, cpuPercent) },
+      };
+    },
+  };
+}
+
+function emptyTotals(): Sample['totals'] {
+  return { rssBytes: 0, memoryBytes: 0, cpuPercent: 0, threads: 0, openFiles: 0, connections: 0 };
+}

@@ -1,0 +1,79 @@
+// One sample of the server's whole process tree: RSS and CPU per process from
+// pidusage, PSS/threads/descriptors from /proc, connections of the tree.
+import pidusage from 'pidusage';
+import { establishedConnections, openFiles, processTree, pssBytes, threadCount } from './proc.ts';
+
+export interface ProcessFigures {
+  rssBytes: number;
+  pssBytes: number | undefined;
+  /** Percent of one core; undefined on a PID's first reading, which pidusage reports as ~0. */
+  cpuPercent: number | undefined;
+  threads: number | undefined;
+  openFiles: number;
+}
+
+export interface Sample {
+  /** Milliseconds since the epoch. */
+  at: number;
+  rootAlive: boolean;
+  processes: Record<number, ProcessFigures>;
+  totals: {
+    rssBytes: number;
+    /** PSS summed over the tree when every process's was readable, else RSS summed. */
+    memoryBytes: number;
+    cpuPercent: number;
+    threads: number;
+    openFiles: number;
+    connections: number;
+  };
+}
+
+export interface LocalSampler {
+  sample(): Promise<Sample>;
+}
+
+export function createLocalSampler(rootPid: number): LocalSampler {
+  const seen = new Set<number>();
+  return {
+    async sample() {
+      const pids = processTree(rootPid);
+      const at = Date.now();
+      const usage = pids.length > 0 ? await pidusage(pids).catch(() => ({})) : {};
+      const processes: Record<number, ProcessFigures> = {};
+      for (const pid of pids) {
+        const u = (usage as Record<number, { memory: number; cpu: number } | undefined>)[pid];
+        if (!u) continue;
+        processes[pid] = {
+          rssBytes: u.memory,
+          pssBytes: pssBytes(pid),
+          cpuPercent: seen.has(pid) ? u.cpu : undefined,
+          threads: threadCount(pid),
+          openFiles: openFiles(pid),
+        };
+        seen.add(pid);
+      }
+      const figures = Object.values(processes);
+      const sum = (pick: (f: ProcessFigures) => number | undefined) =>
+        figures.reduce((total, f) => total + (pick(f) ?? 0), 0);
+      const pssComplete = figures.length > 0 && figures.every((f) => f.pssBytes !== undefined);
+      return {
+        at,
+        rootAlive: rootPid in processes,
+        processes,
+        totals: {
+          rssBytes: sum((f) => f.rssBytes),
+          memoryBytes: pssComplete ? sum((f) => f.pssBytes) : sum((f) => f.rssBytes),
+          cpuPercent: sum((f) => f.cpuPercent),
+          threads: sum((f) => f.threads),
+          openFiles: sum((f) => f.openFiles),
+          connections: establishedConnections(pids),
+        },
+      };
+    },
+  };
+}
+
+/** Forget pidusage's per-PID history (it keeps one entry per PID ever sampled). */
+export function clearSamplerCache(): void {
+  pidusage.clear();
+}

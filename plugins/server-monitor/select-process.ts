@@ -1,0 +1,77 @@
+// Finds the root process of the server under test from the monitor's selector.
+// With no selector, a target on this machine is found by the port it listens on.
+import { readFileSync } from 'node:fs';
+import { isAlive, listProcesses, type ProcessEntry, pidsListeningOn } from './proc.ts';
+
+export interface Selector {
+  pid?: number;
+  pidfile?: string;
+  port?: number;
+  command?: string;
+}
+
+export class SelectorError extends Error {}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isLocalTarget(target: string): boolean {
+  try {
+    const { hostname } = new URL(target);
+    return LOCAL_HOSTS.has(hostname) || hostname.startsWith('127.');
+  } catch {
+    return false;
+  }
+}
+
+export function portOf(target: string): number {
+  const url = new URL(target);
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+/** Of several matching processes, the one none of the others descends from (the master). */
+function topmost(pids: number[], table: ProcessEntry[]): number | undefined {
+  const set = new Set(pids);
+  const parent = new Map(table.map((p) => [p.pid, p.ppid]));
+  return pids.find((pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (set.has(p)) return false;
+    return true;
+  });
+}
+
+export function selectRootPid(selector: Selector, target: string | undefined): number {
+  if (selector.pid !== undefined) {
+    if (!isAlive(selector.pid)) throw new SelectorError(`no process with pid ${selector.pid}; check the server's pid`);
+    return selector.pid;
+  }
+  if (selector.pidfile) {
+    let text: string;
+    try {
+      text = readFileSync(selector.pidfile, 'utf8').trim();
+    } catch {
+      throw new SelectorError(`cannot read pidfile ${selector.pidfile}; check the path`);
+    }
+    const pid = Number(text);
+    if (!Number.isInteger(pid) || !isAlive(pid)) {
+      throw new SelectorError(`pidfile ${selector.pidfile} names pid "${text}", which is not running`);
+    }
+    return pid;
+  }
+  const table = listProcesses();
+  if (selector.command) {
+    const pattern = new RegExp(selector.command);
+    const own = process.pid;
+    const matches = table.filter((p) => p.pid !== own && pattern.test(p.cmdline)).map((p) => p.pid);
+    const root = topmost(matches, table);
+    if (root === undefined) throw new SelectorError(`no running process matches command pattern /${selector.command}/`);
+    return root;
+  }
+  const port = selector.port ?? (target && isLocalTarget(target) ? portOf(target) : undefined);
+  if (port === undefined) throw new SelectorError('no local process to monitor');
+  const root = topmost(pidsListeningOn(port, table), table);
+  if (root === undefined) {
+    throw new SelectorError(
+      `no process on this machine listens on port ${port}; start the server or set the monitor's pid`,
+    );
+  }
+  return root;
+}

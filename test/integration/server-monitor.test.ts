@@ -1,0 +1,109 @@
+// The server monitor inside real artillery runs against the reference target:
+// healthy single-process and cluster targets pass; a leak and a crash each trip
+// their gate alone; reports are written; a bad selector is a clear error.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
+import { rssBytesFromStatus } from '../../plugins/server-monitor/proc.ts';
+import { createLocalSampler } from '../../plugins/server-monitor/sampler.ts';
+import { startTarget } from '../../target/launch.ts';
+import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
+
+function healthReport(run: ArtilleryRun): HealthReport {
+  const file = readdirSync(run.reportsDir).find((f) => f.startsWith('server_health_report_'));
+  assert.ok(file, `a server_health_report_*.json in ${run.reportsDir}`);
+  return JSON.parse(readFileSync(path.join(run.reportsDir, file), 'utf8')) as HealthReport;
+}
+
+async function withTarget<T>(args: string[], body: (url: string, pid: number) => Promise<T>): Promise<T> {
+  const target = await startTarget(args);
+  try {
+    return await body(target.url, target.pid);
+  } finally {
+    await target.stop();
+  }
+}
+
+describe('server monitor', () => {
+  for (const args of [[], ['--workers', '2']]) {
+    const mode = args.length > 0 ? 'cluster of 2 workers' : 'single process';
+    it(`${mode}: sampled RSS is within 2 % of /proc VmRSS read at the same moment`, async () => {
+      await withTarget(args, async (_url, pid) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const sample = await createLocalSampler(pid).sample();
+        const pids = Object.keys(sample.processes).map(Number);
+        assert.equal(pids.length, args.length > 0 ? 3 : 1);
+        for (const p of pids) {
+          const status = rssBytesFromStatus(p) ?? 0;
+          const sampled = sample.processes[p]?.rssBytes ?? 0;
+          assert.ok(Math.abs(sampled - status) / status < 0.02, `pid ${p}: sampled ${sampled}, VmRSS ${status}`);
+        }
+      });
+    });
+
+    it(`${mode}: memory-leak scenario passes with no leak and no crash`, async () => {
+      const run = await withTarget(args, (url) => runScenario('memory-leak', url));
+      assert.deepEqual(failedGates(run), [], run.output);
+      assert.equal(run.code, 0);
+      assert.equal(run.counters['server.leak_detected'], 0);
+      assert.equal(run.counters['server.worker_crashes'], 0);
+      const report = healthReport(run);
+      for (const key of ['max_cpu_percent', 'max_memory_mb', 'avg_response_time_ms', 'total_alerts']) {
+        assert.equal(typeof report.summary[key as keyof typeof report.summary], 'number', key);
+      }
+      assert.ok(report.samples.length >= 20);
+      assert.equal(report.summary.memory_measure, 'pss');
+    });
+  }
+
+  it('--fault leak (64 KiB a signal): only the leak gate fails', async () => {
+    const run = await withTarget(['--fault', 'leak', '--leak-kb', '64'], (url) => runScenario('memory-leak', url));
+    assert.deepEqual(failedGates(run), ['server.leak_detected == 0'], run.output);
+    assert.equal(run.code, 1);
+  });
+
+  it('--fault crash with --workers 2: only the crash gate fails, and the reports are written', async () => {
+    const run = await withTarget(['--workers', '2', '--fault', 'crash', '--crash-after', '200'], (url) =>
+      runScenario('memory-leak', url),
+    );
+    assert.deepEqual(failedGates(run), ['server.worker_crashes == 0 and server.root_died == 0'], run.output);
+    assert.equal(run.code, 1);
+    const report = healthReport(run);
+    assert.ok(report.summary.worker_crashes >= 2);
+    assert.ok(report.alerts.some((a) => /disappeared while the server lives: crash/.test(a.message)));
+    assert.match(readFileSync(path.join(run.reportsDir, 'monitor.log'), 'utf8'), /CRITICAL worker \(pid:\d+\)/);
+  });
+
+  it('the server itself dying fails the crash gate and the run still ends with its reports', async () => {
+    const run = await withTarget(['--fault', 'crash', '--crash-after', '3'], (url) => runScenario('idempotency', url));
+    assert.equal(run.code, 1);
+    assert.ok(failedGates(run).includes('server.worker_crashes == 0 and server.root_died == 0'));
+    assert.equal(healthReport(run).summary.root_died, true);
+    assert.ok(run.verdict);
+  });
+
+  it('a metrics endpoint is a remote source', async () => {
+    const run = await withTarget([], (url) => runScenario('rate-limit', url, { SERVER_METRICS_URL: `${url}/metrics` }));
+    assert.equal(run.code, 0, run.output);
+    const report = healthReport(run);
+    assert.equal(report.source.kind, 'remote');
+    assert.ok(report.summary.max_memory_mb > 10);
+  });
+
+  it('SERVER_MONITOR=off: server gates are reported as not measured and do not fail the run', async () => {
+    const run = await withTarget([], (url) => runScenario('rate-limit', url, { SERVER_MONITOR: 'off' }));
+    assert.equal(run.code, 0, run.output);
+    const gate = run.verdict?.gates.find((g) => g.expression.startsWith('server.'));
+    assert.deepEqual(gate && { passed: gate.passed, strict: gate.strict }, { passed: false, strict: false });
+    assert.equal(gate?.measured['server.worker_crashes'], null);
+  });
+
+  it('a pid that does not exist: one clear line, exit 2, before any load', async () => {
+    const run = await withTarget([], (url) => runScenario('rate-limit', url, { SERVER_PID: '999999999' }));
+    assert.equal(run.code, 2);
+    assert.match(run.output, /^server-monitor: no process with pid 999999999; check the server's pid$/m);
+    assert.equal(run.verdict, undefined);
+  });
+});
