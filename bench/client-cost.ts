@@ -2,13 +2,13 @@
 // against bare Artillery at the same rate and target, run alternately, side by side.
 // Also the burst's first-to-last dispatch spread. Prints figures; asserts nothing.
 //   npm run bench [-- --rounds 3 --rate 200 --duration 20 --bursts 5]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARTILLERY } from '../scripts/lib/artillery-cli.ts';
-import { ROOT, startTarget } from '../target/launch.ts';
+import { startTarget } from '../target/launch.ts';
+import { cpuSecondsOf, median } from './cpu-of.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,27 +28,12 @@ interface Measured {
   report: { aggregate: { counters: Record<string, number>; summaries: Record<string, Record<string, number>> } };
 }
 
-/** Runs artillery under bash and reads the children's user+system CPU from `times`. */
 async function measure(scenario: string, target: string, extra: string[]): Promise<Measured> {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'out.json');
-  const cmd = [process.execPath, ARTILLERY, 'run', '-t', target, '--output', out, ...extra, scenario]
-    .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
-    .join(' ');
-  const child = spawn('bash', ['-c', `${cmd} >/dev/null 2>&1; times`], {
-    cwd: ROOT,
-    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', REPORTS_DIR: path.dirname(out) },
-  });
-  let text = '';
-  child.stdout.on('data', (c: Buffer) => {
-    text += c.toString();
-  });
-  await new Promise((resolve) => child.once('close', resolve));
-  const children = text.trim().split('\n').at(-1) ?? '';
-  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return { cpuS: seconds.reduce((a, b) => a + b, 0), report: JSON.parse(readFileSync(out, 'utf8')) };
+  const argv = [process.execPath, ARTILLERY, 'run', '-t', target, '--output', out, ...extra, scenario];
+  const cpuS = await cpuSecondsOf(argv, { REPORTS_DIR: path.dirname(out) });
+  return { cpuS, report: JSON.parse(readFileSync(out, 'utf8')) };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main() {
   // A limit far above the benchmark rate, so neither run is throttled.

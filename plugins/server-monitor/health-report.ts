@@ -69,7 +69,7 @@ export interface HealthFiles {
   writeReport(report: HealthReport): string;
 }
 
-export function createHealthFiles(dir: string, startedAt: Date): HealthFiles {
+export function createHealthFiles(dir: string, startedAt: Date, echo?: (line: string) => void): HealthFiles {
   mkdirSync(dir, { recursive: true });
   const logFile = path.join(dir, 'monitor.log');
   const stamp = startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
@@ -77,6 +77,7 @@ export function createHealthFiles(dir: string, startedAt: Date): HealthFiles {
   return {
     log(line) {
       appendFileSync(logFile, `${line}\n`);
+      echo?.(line);
     },
     writeReport(report) {
       writeFileSync(reportFile, `${JSON.stringify(report, null, 1)}\n`);

@@ -52,10 +52,16 @@ export interface Monitor {
   writeReport(interrupted: boolean): string | undefined;
 }
 
-export function createMonitor(config: MonitorConfig, target: string | undefined, scenario: string): Monitor {
+export function createMonitor(
+  config: MonitorConfig,
+  target: string | undefined,
+  scenario: string,
+  /** Also receives every monitor.log line (the stand-alone monitor prints them). */
+  echo?: (line: string) => void,
+): Monitor {
   const source = chooseSource(config, target);
   const startedAt = new Date();
-  const files = createHealthFiles(config.reportsDir, startedAt);
+  const files = createHealthFiles(config.reportsDir, startedAt, echo);
   const tracker: CrashTracker | undefined = source.kind === 'local' ? createCrashTracker(source.rootPid) : undefined;
   const samples: Sample[] = [];
   const alerts: Alert[] = [];

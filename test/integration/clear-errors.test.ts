@@ -15,7 +15,7 @@ async function closedPort(): Promise<number> {
 }
 
 function packErrors(output: string): string[] {
-  return output.split('\n').filter((line) => line.startsWith('webhook-stress-pack:'));
+  return output.split('\n').filter((line) => /^(webhook-stress-pack|server-monitor): /.test(line));
 }
 
 let target: RunningTarget;
@@ -25,10 +25,19 @@ before(async () => {
 after(async () => target.stop());
 
 describe('clear errors', () => {
-  it('unreachable target', async () => {
+  it('unreachable target: the monitor finds nothing listening on its port', async () => {
     const port = await closedPort();
     const run = await runScenario('rate-limit', `http://127.0.0.1:${port}`);
-    assert.notEqual(run.code, 0);
+    assert.equal(run.code, 2);
+    assert.deepEqual(packErrors(run.output), [
+      `server-monitor: no process on this machine listens on port ${port}; start the server or set the monitor's pid`,
+    ]);
+  });
+
+  it('unreachable target with the monitor off: provisioning says so', async () => {
+    const port = await closedPort();
+    const run = await runScenario('rate-limit', `http://127.0.0.1:${port}`, { SERVER_MONITOR: 'off' });
+    assert.equal(run.code, 2);
     assert.deepEqual(packErrors(run.output), [
       `webhook-stress-pack: cannot reach http://127.0.0.1:${port} (ECONNREFUSED): start the server, or point the pack at it with --target URL or BASE_URL`,
     ]);

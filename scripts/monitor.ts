@@ -1,0 +1,53 @@
+// `npm run monitor -- --duration 300 --interval 1 [--port 8000 | --pid N | --pidfile F | --command RE | --metrics-url URL]`
+// The guide's stand-alone health monitor, beside a run in another terminal: the same
+// sampler, analysis and reports as the Artillery plugin, without Artillery.
+import { parseArgs } from 'node:util';
+import { MonitorConfigError, readMonitorConfig } from '../plugins/server-monitor/config.ts';
+import { createMonitor } from '../plugins/server-monitor/monitor.ts';
+import { SelectorError } from '../plugins/server-monitor/select-process.ts';
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '300' },
+      interval: { type: 'string', default: '1' },
+      pid: { type: 'string' },
+      pidfile: { type: 'string' },
+      port: { type: 'string' },
+      command: { type: 'string' },
+      'metrics-url': { type: 'string' },
+      target: { type: 'string', default: 'http://127.0.0.1:8000' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const durationS = Number(values.duration);
+  const env = {
+    ...process.env,
+    MONITOR_INTERVAL_MS: String(Number(values.interval) * 1000),
+    ...(values.pid ? { SERVER_PID: values.pid } : {}),
+    ...(values.pidfile ? { SERVER_PIDFILE: values.pidfile } : {}),
+    ...(values.port ? { SERVER_PORT: values.port } : {}),
+    ...(values.command ? { SERVER_COMMAND: values.command } : {}),
+    ...(values['metrics-url'] ? { SERVER_METRICS_URL: values['metrics-url'] } : {}),
+  };
+  const config = readMonitorConfig({}, env);
+  const monitor = createMonitor(config, values.target, 'standalone', values.quiet ? undefined : console.log);
+  const finish = (interrupted: boolean) => {
+    monitor.stop();
+    const file = monitor.writeReport(interrupted);
+    console.log(`Server health report: ${file}`);
+    process.exit(0);
+  };
+  monitor.start();
+  setTimeout(() => finish(false), durationS * 1000);
+  process.once('SIGINT', () => finish(true));
+  process.once('SIGTERM', () => finish(true));
+}
+
+try {
+  main();
+} catch (err) {
+  if (!(err instanceof SelectorError || err instanceof MonitorConfigError)) throw err;
+  console.error(`monitor: ${err.message}`);
+  process.exit(2);
+}
