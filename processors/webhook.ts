@@ -145,41 +145,23 @@ function expectedFrom(context: Context): string[] {
     .map((s) => s.trim());
 }
 
-/** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
-export function recordOutcome(
-  _p: RequestParams,
-  response: Response,
-  context: Context,
-  events: Events,
-  done: Done,
-): void {
-  record(classifier.classify(facts(response)), expectedFrom(context), context, events);
-  done();
+type AfterResponse = (p: RequestParams, response: Response, context: Context, events: Events, done: Done) => void;
+
+function outcomeHook(expected: (context: Context) => readonly string[]): AfterResponse {
+  return (_p, response, context, events, done) => {
+    record(classifier.classify(facts(response)), expected(context), context, events);
+    done();
+  };
 }
+
+/** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
+export const recordOutcome = outcomeHook(expectedFrom);
 
 /** afterResponse: this answer must be a new processing of the signal. */
-export function expectAccepted(
-  _p: RequestParams,
-  response: Response,
-  context: Context,
-  events: Events,
-  done: Done,
-): void {
-  record(classifier.classify(facts(response)), ['accepted'], context, events);
-  done();
-}
+export const expectAccepted = outcomeHook(() => ['accepted']);
 
 /** afterResponse: this answer must be a replay, not a second processing. */
-export function expectDuplicate(
-  _p: RequestParams,
-  response: Response,
-  context: Context,
-  events: Events,
-  done: Done,
-): void {
-  record(classifier.classify(facts(response)), ['duplicate'], context, events);
-  done();
-}
+export const expectDuplicate = outcomeHook(() => ['duplicate']);
 
 let burstRelease: Promise<void> | undefined;
 

@@ -34,7 +34,7 @@ function main(): void {
   const monitor = createMonitor(config, values.target, 'standalone', values.quiet ? undefined : console.log);
   const finish = (interrupted: boolean) => {
     monitor.stop();
-    const file = monitor.writeReport(interrupted);
+    const { file } = monitor.writeReport(interrupted);
     console.log(`Server health report: ${file}`);
     process.exit(0);
   };

@@ -1,52 +1,89 @@
-// `npm run stress [-- --target URL] [--only hft,burst]`: the whole suite.
-// With no target it starts the reference target on a free loopback port and stops it after.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+// `npm run stress [-- --target URL] [--only hft,burst] [...]`: the guide's whole suite.
+// With no target it starts the reference target on a free loopback port and stops it
+// after. Credentials are provisioned once; each scenario runs with a short cool-down;
+// the end is one summary table, an index page, and a JUnit file of every gate.
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { Verdict } from '../plugins/verdict/verdict-file.ts';
+import { renderJunit } from '../plugins/verdict/junit.ts';
+import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
+import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
+import { provisionWebhooks } from '../processors/lib/provision.ts';
+import { readSettings } from '../processors/lib/settings.ts';
 import { ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
-import { type ScenarioName, selectScenarios } from './lib/suite-order.ts';
+import { phaseOverrides } from './lib/scale-phases.ts';
+import { selectScenarios } from './lib/suite-order.ts';
+import { indexPage, type ScenarioResult, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
 // Lets every per-webhook rate window of the previous scenario expire.
-const COOL_DOWN_MS = 2000;
+const DEFAULT_COOL_DOWN_S = 2;
+// The largest webhook pool a scenario asks for (sustained, memory-leak).
+const POOL_SIZE = 20;
 
-interface Outcome {
-  scenario: ScenarioName;
-  code: number | null;
-  verdict: Verdict | undefined;
+const OPTIONS = {
+  target: { type: 'string' },
+  only: { type: 'string' },
+  'reports-dir': { type: 'string' },
+  'scale-duration': { type: 'string', default: '1' },
+  'scale-rate': { type: 'string', default: '1' },
+  'cool-down': { type: 'string', default: String(DEFAULT_COOL_DOWN_S) },
+  scheme: { type: 'string' },
+  'monitor-pid': { type: 'string' },
+  'monitor-port': { type: 'string' },
+  'monitor-command': { type: 'string' },
+  'metrics-url': { type: 'string' },
+} as const;
+
+function factor(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return value;
 }
 
-function latestVerdict(dir: string, scenario: string, since: number): Verdict | undefined {
-  const files = readdirSync(dir)
-    .filter((f) => f.startsWith(`${scenario}-`) && f.endsWith('.verdict.json'))
-    .map((f) => path.join(dir, f))
-    .sort();
-  const last = files.at(-1);
-  if (!last) return undefined;
-  const verdict = JSON.parse(readFileSync(last, 'utf8')) as Verdict;
-  return Date.parse(verdict.finishedAt) >= since ? verdict : undefined;
+/** Environment for every run: the user's choices, passed to the processor and the monitor. */
+function runEnv(values: Record<string, string | undefined>, reportsDir: string): Record<string, string> {
+  const env: Record<string, string> = { REPORTS_DIR: reportsDir };
+  const map: [string, string][] = [
+    ['scheme', 'SIGNING_SCHEME'],
+    ['monitor-pid', 'SERVER_PID'],
+    ['monitor-port', 'SERVER_PORT'],
+    ['monitor-command', 'SERVER_COMMAND'],
+    ['metrics-url', 'SERVER_METRICS_URL'],
+  ];
+  for (const [flag, variable] of map) if (values[flag]) env[variable] = values[flag] as string;
+  return env;
 }
 
-function printSummary(outcomes: Outcome[]): void {
-  console.log('\nSuite summary');
-  for (const { scenario, code, verdict } of outcomes) {
-    const failed = verdict?.gates.filter((g) => !g.passed && g.strict) ?? [];
-    const status = code === 0 ? 'PASS' : 'FAIL';
-    const detail = failed.length > 0 ? ` - failed: ${failed.map((g) => g.expression).join('; ')}` : '';
-    const missing = verdict ? '' : ' - no verdict (the run ended before its gates were judged)';
-    console.log(`  ${status}  ${scenario.padEnd(12)} exit ${code}${detail}${missing}`);
+function newestVerdict(dir: string, scenario: string, since: number): Verdict | undefined {
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${scenario}-`) && f.endsWith('.verdict.json'));
+  const verdicts = files.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Verdict);
+  return verdicts
+    .filter((v) => Date.parse(v.finishedAt) >= since)
+    .sort((a, b) => a.finishedAt.localeCompare(b.finishedAt))
+    .at(-1);
+}
+
+function readAggregate(file: string): AggregateReport {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { aggregate: AggregateReport }).aggregate;
+  } catch {
+    return {};
   }
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { target: { type: 'string' }, only: { type: 'string' }, 'reports-dir': { type: 'string' } },
-  });
+  const { values } = parseArgs({ options: OPTIONS });
   const scenarios = selectScenarios(values.only);
+  const durationFactor = factor('scale-duration', values['scale-duration']);
+  const rateFactor = factor('scale-rate', values['scale-rate']);
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
+  const env = runEnv(values, reportsDir);
+  const settings = readSettings({ ...process.env, ...env });
+  const suiteStarted = new Date();
 
   let target: RunningTarget | undefined;
   let url = values.target ?? process.env.BASE_URL;
@@ -55,30 +92,77 @@ async function main(): Promise<number> {
     url = target.url;
     console.log(`Started the reference target at ${url} (pid ${target.pid})`);
   }
-  const stopTarget = () => target?.stop();
-  process.once('SIGINT', () => void stopTarget()?.then(() => process.exit(130)));
-  process.once('SIGTERM', () => void stopTarget()?.then(() => process.exit(143)));
+  let child: ChildProcess | undefined;
+  let interrupted = false;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    console.log(`\n${signal}: stopping after the current scenario has written its reports`);
+    child?.kill(signal);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
 
-  const outcomes: Outcome[] = [];
+  const results: ScenarioResult[] = [];
   try {
+    const pool = await provisionWebhooks(url, settings, POOL_SIZE);
+    Object.assign(env, {
+      WEBHOOK_TOKEN: pool.map((w) => w.token).join(','),
+      WEBHOOK_SECRET: pool.map((w) => w.secret).join(','),
+    });
+    console.log(`Provisioned ${pool.length} webhook(s) once for the whole suite`);
     for (const [i, scenario] of scenarios.entries()) {
-      if (i > 0) await sleep(COOL_DOWN_MS);
-      console.log(`\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url}`);
+      if (interrupted) break;
+      if (i > 0) await sleep(factor('cool-down', values['cool-down']) * 1000);
       const started = Date.now();
-      const stamp = new Date(started).toISOString().slice(0, 19).replace(/:/g, '-');
-      const code = await runArtillery(path.join('scenarios', `${scenario}.yml`), {
+      console.log(
+        `\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url} (suite elapsed ${Math.round((started - suiteStarted.getTime()) / 1000)} s)`,
+      );
+      const file = path.join('scenarios', `${scenario}.yml`);
+      const outputJson = path.join(
+        reportsDir,
+        `${scenario}-${suiteStarted.toISOString().slice(0, 19).replace(/:/g, '-')}.json`,
+      );
+      const exitCode = await runArtillery(file, {
         target: url,
-        outputJson: path.join(reportsDir, `${scenario}-${stamp}.json`),
-        env: { REPORTS_DIR: reportsDir },
+        outputJson,
+        env,
+        overrides: phaseOverrides(path.join(ROOT, file), durationFactor, rateFactor),
+        onSpawn: (c) => {
+          child = c;
+        },
       });
-      outcomes.push({ scenario, code, verdict: latestVerdict(reportsDir, scenario, started) });
+      child = undefined;
+      const aggregate = readAggregate(outputJson);
+      results.push({
+        scenario,
+        exitCode,
+        verdict: newestVerdict(reportsDir, scenario, started),
+        counters: aggregate.counters ?? {},
+        responseTime: aggregate.summaries?.['http.response_time'],
+      });
+      console.log(`=== ${scenario}: exit ${exitCode} after ${Math.round((Date.now() - started) / 1000)} s`);
     }
   } finally {
-    await stopTarget();
+    await target?.stop();
   }
-  printSummary(outcomes);
-  console.log(`Reports: ${reportsDir}`);
-  return outcomes.every((o) => o.code === 0) ? 0 : 1;
+
+  const rows = results.map(summaryRow);
+  const links = Object.fromEntries(results.map((r) => [r.scenario, r.verdict?.files.html]));
+  writeFileSync(path.join(reportsDir, 'index.html'), indexPage(rows, links, suiteStarted.toISOString()));
+  writeFileSync(
+    path.join(reportsDir, 'junit.xml'),
+    renderJunit(
+      results.map((r) => ({
+        scenario: r.scenario,
+        gates: r.verdict?.gates ?? [],
+        ...(r.verdict ? {} : { error: `the run ended without a verdict (exit ${r.exitCode})` }),
+      })),
+    ),
+  );
+  console.log(`\nSuite summary (the guide's Expected Results)\n${summaryTable(rows)}`);
+  console.log(`\nReports: ${path.join(reportsDir, 'index.html')}  JUnit: ${path.join(reportsDir, 'junit.xml')}`);
+  const passed = !interrupted && rows.length === scenarios.length && rows.every((r) => r.result === 'PASS');
+  return interrupted ? 130 : passed ? 0 : 1;
 }
 
 main().then(

@@ -22,6 +22,7 @@ interface EnsureCondition {
 }
 
 interface ArtilleryGlobal {
+  globalEvents: { emit(event: string, payload: unknown): void };
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
   log(message: string): void;
   plugins: { name: string; plugin?: { script?: { config?: { ensure?: { conditions?: EnsureCondition[] } } } } }[];
@@ -73,8 +74,10 @@ export class Plugin {
       ext: 'beforeExit',
       method: async (data) => {
         monitor.stop();
-        const file = monitor.writeReport(data.earlyStop === true);
-        if (file) artillery.log(`Server health report: ${path.relative(process.cwd(), file)}`);
+        const { file, report } = monitor.writeReport(data.earlyStop === true);
+        artillery.log(`Server health report: ${path.relative(process.cwd(), file)}`);
+        // For the verdict plugin's HTML report, which is written after ensure has judged.
+        artillery.globalEvents.emit('server-monitor:report', { file, report });
       },
     });
     // Last resort for exits that skip beforeExit (a fatal configuration error in a hook).

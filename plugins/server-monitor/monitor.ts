@@ -49,7 +49,8 @@ export interface Monitor {
   stop(): void;
   addPeriodMetrics(stats: Stats): void;
   addAggregateMetrics(stats: Stats): void;
-  writeReport(interrupted: boolean): string | undefined;
+  /** Writes the health report once (later calls return the first); returns the file and its content. */
+  writeReport(interrupted: boolean): { file: string; report: HealthReport };
 }
 
 export function createMonitor(
@@ -71,7 +72,7 @@ export function createMonitor(
   const raised = new Set<string>();
   let highCpuRun = 0;
   let responseTimeMean: number | null = null;
-  let reportWritten: string | undefined;
+  let reportWritten: { file: string; report: HealthReport } | undefined;
 
   function alert(at: number, level: Alert['level'], message: string, once?: string): void {
     if (once) {
@@ -224,7 +225,7 @@ export function createMonitor(
         process_events: tracker?.events() ?? [],
         samples,
       };
-      reportWritten = files.writeReport(report);
+      reportWritten = { file: files.writeReport(report), report };
       return reportWritten;
     },
   };

@@ -46,19 +46,34 @@ export function listProcesses(): ProcessEntry[] {
   return entries;
 }
 
-/** The root and every process below it. */
-export function processTree(root: number, table: ProcessEntry[] = listProcesses()): number[] {
-  const children = new Map<number, number[]>();
-  for (const { pid, ppid } of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+/** Direct children, from /proc/<pid>/task/<tid>/children (no scan of every process). */
+function childrenOf(pid: number): number[] | undefined {
+  const tasks = numericEntries(`/proc/${pid}/task`);
+  if (tasks.length === 0) return undefined;
+  const children: number[] = [];
+  for (const tid of tasks) {
+    const text = read(`/proc/${pid}/task/${tid}/children`);
+    if (text === undefined) return undefined;
+    for (const child of text.trim().split(/\s+/)) if (child) children.push(Number(child));
+  }
+  return children;
+}
+
+/** The root and every process below it; empty when the root is gone. */
+export function processTree(root: number): number[] {
+  if (!isAlive(root)) return [];
   const tree: number[] = [];
   const queue = [root];
+  let table: ProcessEntry[] | undefined;
   while (queue.length > 0) {
     const pid = queue.shift() as number;
     if (tree.includes(pid)) continue;
     tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
+    // Kernels without the children file: fall back to one scan of the process table.
+    const children = childrenOf(pid) ?? (table ??= listProcesses()).filter((p) => p.ppid === pid).map((p) => p.pid);
+    queue.push(...children);
   }
-  return table.some((p) => p.pid === root) ? tree : [];
+  return tree;
 }
 
 export function isAlive(pid: number): boolean {

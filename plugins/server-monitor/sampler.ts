@@ -32,8 +32,24 @@ export interface LocalSampler {
   sample(): Promise<Sample>;
 }
 
+// Reading smaps_rollup (~3 ms a process: the kernel walks every mapping) and counting
+// connections (a readlink per descriptor, then the kernel's TCP table) dominate a
+// sample's cost (measured ~10 ms each for a 3-process tree), so they are read at most
+// this often; in between, each process's PSS follows its RSS change since the last read.
+const PSS_EVERY_MS = 5000;
+const CONNECTIONS_EVERY_MS = 10_000;
+
 export function createLocalSampler(rootPid: number): LocalSampler {
   const seen = new Set<number>();
+  const pssRead = new Map<number, { at: number; pss: number | undefined; rss: number }>();
+  let connections = { at: 0, count: 0 };
+  const pssOf = (pid: number, rss: number, at: number): number | undefined => {
+    const last = pssRead.get(pid);
+    if (last && at - last.at < PSS_EVERY_MS) return last.pss === undefined ? undefined : last.pss + (rss - last.rss);
+    const pss = pssBytes(pid);
+    pssRead.set(pid, { at, pss, rss });
+    return pss;
+  };
   return {
     async sample() {
       const pids = processTree(rootPid);
@@ -45,13 +61,15 @@ export function createLocalSampler(rootPid: number): LocalSampler {
         if (!u) continue;
         processes[pid] = {
           rssBytes: u.memory,
-          pssBytes: pssBytes(pid),
+          pssBytes: pssOf(pid, u.memory, at),
           cpuPercent: seen.has(pid) ? u.cpu : undefined,
           threads: threadCount(pid),
           openFiles: openFiles(pid),
         };
         seen.add(pid);
       }
+      for (const pid of pssRead.keys()) if (!(pid in processes)) pssRead.delete(pid);
+      if (at - connections.at >= CONNECTIONS_EVERY_MS) connections = { at, count: establishedConnections(pids) };
       const figures = Object.values(processes);
       const sum = (pick: (f: ProcessFigures) => number | undefined) =>
         figures.reduce((total, f) => total + (pick(f) ?? 0), 0);
@@ -66,7 +84,7 @@ export function createLocalSampler(rootPid: number): LocalSampler {
           cpuPercent: sum((f) => f.cpuPercent),
           threads: sum((f) => f.threads),
           openFiles: sum((f) => f.openFiles),
-          connections: establishedConnections(pids),
+          connections: connections.count,
         },
       };
     },

@@ -1,10 +1,12 @@
 // Artillery plugin entry: after ensure has judged the run, print each gate with the
-// values it was judged on and write the verdict to REPORTS_DIR (default ./reports).
-// Runs in the main thread only (Artillery loads plugins in every worker too).
+// values it was judged on, and write the verdict JSON, the HTML report and JUnit XML
+// to REPORTS_DIR (default ./reports). Main thread only (plugins load in workers too).
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import type { HealthReport } from '../server-monitor/health-report.ts';
 import { type AggregateReport, describeMeasurements, flattenReport, measuredValues } from './measured-values.ts';
-import { type GateResult, writeVerdict } from './verdict-file.ts';
+import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
+import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
 interface EnsureCheck {
   original: string;
@@ -13,16 +15,20 @@ interface EnsureCheck {
 }
 
 interface ArtilleryGlobal {
-  globalEvents: { on(event: 'checks', listener: (checks: EnsureCheck[]) => void): void };
+  globalEvents: {
+    on(event: 'checks', listener: (checks: EnsureCheck[]) => void): void;
+    on(event: 'server-monitor:report', listener: (written: { file: string; report: HealthReport }) => void): void;
+  };
   log(message: string): void;
 }
 
 interface PluginEvents {
-  on(event: 'done', listener: (report: AggregateReport) => void): void;
+  on(event: 'stats' | 'done', listener: (report: PeriodStats) => void): void;
 }
 
 interface Script {
   _configPath?: string;
+  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown> };
 }
 
 export const LEGACY_METRICS_FORMAT = false;
@@ -42,10 +48,19 @@ export class Plugin {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
+    const settings = publicSettings(script.config, process.env);
+    const periods: PeriodStats[] = [];
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
+    let health: { file: string; report: HealthReport } | undefined;
+    events.on('stats', (stats) => {
+      periods.push(stats);
+    });
     events.on('done', (report) => {
       finalReport = report;
+    });
+    artillery.globalEvents.on('server-monitor:report', (written) => {
+      health = written;
     });
     artillery.globalEvents.on('checks', (checks) => {
       const values = flattenReport(finalReport);
@@ -57,13 +72,22 @@ export class Plugin {
         artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
       }
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
-      const file = writeVerdict(dir, {
-        scenario,
-        finishedAt: new Date().toISOString(),
-        passed: failed.length === 0,
-        gates,
-      });
-      artillery.log(`Verdict: ${path.relative(process.cwd(), file)}`);
+      const { verdictFile, verdict } = writeRunOutputs(
+        dir,
+        {
+          scenario,
+          generatedAt: new Date().toISOString(),
+          passed: failed.length === 0,
+          gates,
+          periods,
+          aggregate: finalReport,
+          settings,
+          health: health?.report,
+        },
+        health?.file,
+      );
+      artillery.log(`Report: ${path.join(dir, verdict.files.html)}`);
+      artillery.log(`Verdict: ${verdictFile}`);
     });
   }
 }

@@ -1,6 +1,10 @@
-// The run's verdict as JSON beside its other reports, for CI, the HTML report and tests.
+// The files a run leaves beside its other reports: the verdict as JSON (for CI, the
+// suite and tests), the HTML report and the JUnit XML of its gates.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderHtmlReport } from './html-report.ts';
+import { renderJunit } from './junit.ts';
+import type { RunData, RunSettings } from './run-data.ts';
 
 export interface GateResult {
   expression: string;
@@ -15,6 +19,10 @@ export interface Verdict {
   finishedAt: string;
   passed: boolean;
   gates: GateResult[];
+  /** What the report shows of the scenario's settings (never a credential). */
+  settings?: RunSettings;
+  /** Sibling files of this run, by name. */
+  files: { html: string; junit: string; health?: string };
 }
 
 /** A sortable, file-name-safe timestamp: 2026-11-28T04-05-06. */
@@ -22,9 +30,28 @@ export function fileStamp(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/:/g, '-');
 }
 
-export function writeVerdict(dir: string, verdict: Verdict): string {
+export function writeRunOutputs(
+  dir: string,
+  run: RunData,
+  healthFile?: string,
+): { verdictFile: string; verdict: Verdict } {
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${verdict.scenario}-${fileStamp(new Date(verdict.finishedAt))}.verdict.json`);
-  writeFileSync(file, `${JSON.stringify(verdict, null, 2)}\n`);
-  return file;
+  const base = `${run.scenario}-${fileStamp(new Date(run.generatedAt))}`;
+  const verdict: Verdict = {
+    scenario: run.scenario,
+    finishedAt: run.generatedAt,
+    passed: run.passed,
+    gates: run.gates,
+    ...(run.settings ? { settings: run.settings } : {}),
+    files: {
+      html: `${base}.html`,
+      junit: `${base}.junit.xml`,
+      ...(healthFile ? { health: path.basename(healthFile) } : {}),
+    },
+  };
+  writeFileSync(path.join(dir, verdict.files.html), renderHtmlReport(run));
+  writeFileSync(path.join(dir, verdict.files.junit), renderJunit([{ scenario: run.scenario, gates: run.gates }]));
+  const verdictFile = path.join(dir, `${base}.verdict.json`);
+  writeFileSync(verdictFile, `${JSON.stringify(verdict, null, 2)}\n`);
+  return { verdictFile, verdict };
 }

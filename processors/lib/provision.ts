@@ -94,13 +94,13 @@ export async function createWebhook(
   return { token, secret };
 }
 
-/** Credentials from the environment when given, otherwise `count` new webhooks. */
+/** The first `count` credentials from the environment when given, otherwise `count` new webhooks. */
 export async function provisionWebhooks(
   baseUrl: string,
   settings: Settings,
   count: number,
 ): Promise<WebhookCredentials[]> {
-  if (settings.credentials.length > 0) return settings.credentials;
+  if (settings.credentials.length > 0) return settings.credentials.slice(0, Math.max(1, count));
   const accessToken = await login(baseUrl, settings);
   const pool: WebhookCredentials[] = [];
   for (let i = 0; i < count; i++) {

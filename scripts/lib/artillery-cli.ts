@@ -1,5 +1,5 @@
 // Runs the project's own artillery CLI (with the project's Node 22) on one scenario file.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../../target/launch.ts';
 
@@ -11,18 +11,23 @@ export interface ArtilleryOptions {
   env?: Record<string, string>;
   /** Receives stdout and stderr as they come; by default both go to this process's console. */
   onOutput?: (chunk: string) => void;
+  overrides?: string;
+  /** Gets the child as soon as it exists, e.g. to pass on Ctrl-C. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}): Promise<number | null> {
   const args = [ARTILLERY, 'run'];
   if (opts.outputJson) args.push('--output', opts.outputJson);
   if (opts.target) args.push('--target', opts.target);
+  if (opts.overrides) args.push('--overrides', opts.overrides);
   args.push(scenarioFile);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', ...opts.env },
     stdio: ['ignore', opts.onOutput ? 'pipe' : 'inherit', opts.onOutput ? 'pipe' : 'inherit'],
   });
+  opts.onSpawn?.(child);
   if (opts.onOutput) {
     const forward = opts.onOutput;
     child.stdout?.on('data', (c: Buffer) => forward(c.toString()));

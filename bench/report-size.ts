@@ -1,0 +1,92 @@
+// Build time and size of the HTML report of a generated one-hour run: 360 ten-second
+// periods and 3,600 one-second samples of a 3-process server. Prints figures; asserts nothing.
+//   npm run bench:report
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
+import type { Sample } from '../plugins/server-monitor/sampler.ts';
+import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
+import type { PeriodStats, RunData } from '../plugins/verdict/run-data.ts';
+import { openReport } from '../test/helpers/browser.ts';
+
+const HOUR_S = 3600;
+const start = Date.parse('2026-11-28T00:00:00Z');
+const MB = 1024 * 1024;
+
+function periods(): PeriodStats[] {
+  return Array.from({ length: HOUR_S / 10 }, (_, i) => ({
+    period: start + i * 10_000,
+    counters: { 'http.requests': 1000, 'webhook.accepted': 990, 'webhook.rate_limited': 10, 'webhook.sent': 1000 },
+    rates: { 'http.request_rate': 100 },
+    summaries: { 'http.response_time': { p50: 2 + (i % 5), p95: 8 + (i % 7), p99: 15 + (i % 11), mean: 3 } },
+  }));
+}
+
+function samples(): Sample[] {
+  return Array.from({ length: HOUR_S }, (_, i) => {
+    const proc = (rss: number) => ({ rssBytes: rss, pssBytes: rss * 0.8, cpuPercent: 20, threads: 11, openFiles: 25 });
+    const rss = (80 + (i % 60) / 10) * MB;
+    return {
+      at: start + i * 1000,
+      rootAlive: true,
+      processes: { 100: proc(rss), 101: proc(rss + MB), 102: proc(rss + 2 * MB) },
+      totals: {
+        rssBytes: 3 * rss,
+        memoryBytes: 2.4 * rss,
+        cpuPercent: 60,
+        threads: 33,
+        openFiles: 75,
+        connections: 40,
+      },
+    };
+  });
+}
+
+const health = {
+  summary: { memory_measure: 'pss' },
+  memory: { trend: { slope: 0.01, intercept: 200, slopeLow: -0.1, slopeHigh: 0.1, n: 2880 } },
+  process_events: [{ at: start + 1_800_000, kind: 'worker_exited', pid: 101 }],
+  samples: samples(),
+  source: { kind: 'local', root_pid: 100 },
+} as unknown as HealthReport;
+
+const run: RunData = {
+  scenario: 'one-hour',
+  generatedAt: new Date().toISOString(),
+  passed: true,
+  gates: [
+    { expression: 'webhook.server_error == 0', passed: true, strict: true, measured: { 'webhook.server_error': 0 } },
+  ],
+  periods: periods(),
+  aggregate: { counters: { 'webhook.sent': 360_000 } },
+  settings: {
+    target: 'http://127.0.0.1:8000',
+    signingScheme: 'plain',
+    phases: [{ arrivalRate: 100, duration: HOUR_S }],
+    variables: {},
+  },
+  health,
+};
+
+const inputBytes = JSON.stringify(run).length;
+const times: number[] = [];
+let html = '';
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  html = renderHtmlReport(run);
+  times.push(performance.now() - t);
+}
+const file = path.join(mkdtempSync(path.join(tmpdir(), 'report-bench-')), 'one-hour.html');
+writeFileSync(file, html);
+times.sort((a, b) => a - b);
+console.log(
+  `one-hour run: ${run.periods.length} periods, ${health.samples.length} samples x 3 processes (input ${(inputBytes / 1024).toFixed(0)} KiB as JSON)`,
+);
+console.log(`build: median ${times[2]?.toFixed(1)} ms, min ${times[0]?.toFixed(1)} ms over 5 builds`);
+console.log(`report: ${(html.length / 1024).toFixed(0)} KiB (${file})`);
+
+const renders: number[] = [];
+for (let i = 0; i < 3; i++) renders.push((await openReport(file)).loadMs);
+renders.sort((a, b) => a - b);
+console.log(`render in headless Chromium (load to every chart drawn): median ${renders[1]} ms over 3 loads`);

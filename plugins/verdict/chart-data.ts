@@ -1,0 +1,164 @@
+// The charts of a report as plain series: x in Unix seconds (uPlot's time axis),
+// one array per line. Pure, so tests can check what a chart will draw.
+import { downsampleMax } from './downsample.ts';
+import type { Phase, RunData } from './run-data.ts';
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  /** Points only (events), or a dashed line (requested rate, trend). */
+  style?: 'points' | 'dashed';
+}
+
+export interface Chart {
+  id: string;
+  title: string;
+  unit: string;
+  xs: number[];
+  /** The x range to show: a run of one period or one sample still gets a readable axis. */
+  range: [number, number];
+  series: Series[];
+}
+
+function spanOf(xs: number[], tail: number): [number, number] {
+  const first = xs[0] ?? 0;
+  const last = xs.at(-1) ?? first;
+  return [first, Math.max(last + tail, first + 1)];
+}
+
+const MB = 1024 * 1024;
+const MAX_POINTS = 1200;
+const OUTCOMES = ['accepted', 'duplicate', 'rate_limited', 'auth_failed', 'invalid', 'server_error', 'unexpected'];
+
+function seconds(value: string | number | undefined): number {
+  if (typeof value === 'number') return value;
+  const match = /^([\d.]+)\s*(ms|s|m|min)?$/.exec(String(value ?? '0').trim());
+  const n = Number(match?.[1] ?? 0);
+  const unit = match?.[2] ?? 's';
+  return unit === 'ms' ? n / 1000 : unit === 'm' || unit === 'min' ? n * 60 : n;
+}
+
+function periodStart(p: { period?: number | string; firstMetricAt?: number }): number {
+  return Number(p.period ?? p.firstMetricAt ?? 0) / 1000;
+}
+
+/** Mean requested arrivals per second over [from, from + length), integrated phase by phase. */
+export function requestedMean(phases: Phase[], from: number, length: number): number {
+  const to = from + length;
+  let start = 0;
+  let arrivals = 0;
+  for (const phase of phases) {
+    const duration = seconds(phase.duration ?? phase.pause);
+    const x0 = Math.max(from, start) - start;
+    const x1 = Math.min(to, start + duration) - start;
+    if (x1 > x0 && phase.pause === undefined) {
+      if (phase.arrivalCount !== undefined) arrivals += (phase.arrivalCount * (x1 - x0)) / duration;
+      else {
+        const a = phase.arrivalRate ?? 0;
+        const b = phase.rampTo ?? a;
+        arrivals += a * (x1 - x0) + ((b - a) / (2 * duration)) * (x1 * x1 - x0 * x0);
+      }
+    }
+    start += duration;
+  }
+  return length > 0 ? arrivals / length : 0;
+}
+
+export function buildCharts(run: RunData): Chart[] {
+  const periods = [...run.periods].sort((a, b) => periodStart(a) - periodStart(b));
+  const xs = periods.map(periodStart);
+  const t0 = xs[0] ?? 0;
+  // Artillery reports in fixed periods (10 s by default); the last one may be cut short.
+  const periodLength = xs.length > 1 ? (xs[1] as number) - t0 : 10;
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  const charts: Chart[] = [];
+  if (periods.length > 0) {
+    charts.push({
+      id: 'rate',
+      title: 'Request rate: achieved vs requested (mean per period)',
+      unit: 'req/s',
+      xs,
+      range: spanOf(xs, periodLength),
+      series: [
+        { label: 'achieved', values: periods.map((p) => round1((p.counters?.['http.requests'] ?? 0) / periodLength)) },
+        {
+          label: 'requested',
+          values: xs.map((x) => round1(requestedMean(run.settings?.phases ?? [], x - t0, periodLength))),
+          style: 'dashed',
+        },
+      ],
+    });
+    charts.push({
+      id: 'latency',
+      title: 'Response time',
+      unit: 'ms',
+      xs,
+      range: spanOf(xs, periodLength),
+      series: ['p50', 'p95', 'p99'].map((q) => ({
+        label: q,
+        values: periods.map((p) => p.summaries?.['http.response_time']?.[q] ?? null),
+      })),
+    });
+    charts.push({
+      id: 'outcomes',
+      title: 'Outcomes per period',
+      unit: 'answers',
+      xs,
+      range: spanOf(xs, periodLength),
+      series: OUTCOMES.map((o) => ({ label: o, values: periods.map((p) => p.counters?.[`webhook.${o}`] ?? 0) })),
+    });
+  }
+  const samples = run.health?.samples ?? [];
+  if (samples.length > 0) {
+    const sx = samples.map((s) => s.at / 1000);
+    const pids = [...new Set(samples.flatMap((s) => Object.keys(s.processes)))].slice(0, 8);
+    const total = samples.map((s) => s.totals.memoryBytes / MB);
+    const trend = run.health?.memory.trend;
+    const first = samples[0]?.at ?? 0;
+    const warmupEnd = first + ((samples.at(-1)?.at ?? first) - first) * 0.2;
+    const trendLine = samples.map((s) =>
+      trend && s.at >= warmupEnd ? trend.intercept + (trend.slope * (s.at - first)) / 60_000 : null,
+    );
+    const events = run.health?.process_events ?? [];
+    const marker = (kind: string) =>
+      samples.map((s, i) => {
+        const next = samples[i + 1]?.at ?? Number.POSITIVE_INFINITY;
+        return events.some((e) => e.kind === kind && e.at >= s.at && e.at < next) ? (total[i] ?? null) : null;
+      });
+    const memory = downsampleMax(
+      sx,
+      [
+        total,
+        ...pids.map((pid) => samples.map((s) => (s.processes[Number(pid)]?.rssBytes ?? 0) / MB || null)),
+        trendLine,
+        marker('worker_exited'),
+        marker('worker_started'),
+      ],
+      MAX_POINTS,
+    );
+    charts.push({
+      id: 'memory',
+      title: `Server memory (tree ${run.health?.summary.memory_measure.toUpperCase()}, per-process RSS)`,
+      unit: 'MB',
+      xs: memory.xs,
+      range: spanOf(memory.xs, 0),
+      series: [
+        { label: 'tree total', values: memory.ys[0] ?? [] },
+        ...pids.map((pid, i) => ({ label: `pid ${pid}`, values: memory.ys[i + 1] ?? [] })),
+        { label: 'leak trend', values: memory.ys[pids.length + 1] ?? [], style: 'dashed' as const },
+        { label: 'crash', values: memory.ys[pids.length + 2] ?? [], style: 'points' as const },
+        { label: 'worker start', values: memory.ys[pids.length + 3] ?? [], style: 'points' as const },
+      ],
+    });
+    const cpu = downsampleMax(sx, [samples.map((s, i) => (i === 0 ? null : s.totals.cpuPercent))], MAX_POINTS);
+    charts.push({
+      id: 'cpu',
+      title: 'Server CPU (whole tree, % of one core)',
+      unit: '%',
+      xs: cpu.xs,
+      range: spanOf(cpu.xs, 0),
+      series: [{ label: 'cpu', values: cpu.ys[0] ?? [] }],
+    });
+  }
+  return charts;
+}

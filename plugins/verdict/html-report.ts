@@ -1,0 +1,129 @@
+// One self-contained HTML file per run: opens offline from disk, charts drawn by
+// uPlot inlined from node_modules, data embedded as JSON. Verdict first.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { buildCharts } from './chart-data.ts';
+import type { RunData } from './run-data.ts';
+
+const require = createRequire(import.meta.url);
+const uplotJs = () => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+const uplotCss = () => readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function fmt(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'not measured';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function gatesTable(run: RunData): string {
+  if (run.gates.length === 0) return '<p class="muted">No gate results were recorded for this run.</p>';
+  const rows = run.gates.map((g) => {
+    const status = g.passed ? 'pass' : g.strict ? 'fail' : 'warn';
+    const measured = Object.entries(g.measured)
+      .map(([name, value]) => `${escapeHtml(name)} = <b>${fmt(value)}</b>`)
+      .join('<br>');
+    return `<tr class="${status}"><td class="status">${status.toUpperCase()}</td><td><code>${escapeHtml(g.expression)}</code>${g.strict ? '' : ' <span class="muted">(warning only)</span>'}</td><td>${measured}</td></tr>`;
+  });
+  return `<table id="gates"><thead><tr><th>result</th><th>gate</th><th>measured</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function keyFigures(run: RunData): string {
+  const c = run.aggregate.counters ?? {};
+  const rt = run.aggregate.summaries?.['http.response_time'];
+  const sent = c['webhook.sent'] ?? 0;
+  const pct = (n: number | undefined) => (sent > 0 ? `${((100 * (n ?? 0)) / sent).toFixed(1)} %` : 'n/a');
+  const figures: [string, string][] = [
+    ['signals sent', String(sent)],
+    ['as expected', pct(c['webhook.as_expected'])],
+    ['rate-limited', pct(c['webhook.rate_limited'])],
+    ['avg response', rt ? `${fmt(rt.mean)} ms` : 'n/a'],
+    ['p95 response', rt ? `${fmt(rt.p95)} ms` : 'n/a'],
+    [
+      'memory growth',
+      c['server.memory_growth_mb'] !== undefined ? `${fmt(c['server.memory_growth_mb'])} MB` : 'not measured',
+    ],
+    ['worker crashes', c['server.worker_crashes'] !== undefined ? String(c['server.worker_crashes']) : 'not measured'],
+  ];
+  return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeHtml(v)}</b></div>`).join('')}</div>`;
+}
+
+function settingsTable(run: RunData): string {
+  const s = run.settings;
+  const health = run.health?.source;
+  const rows: [string, string][] = s
+    ? [
+        ['target', s.target],
+        ['signing scheme', s.signingScheme],
+        ['phases', s.phases.map((p) => escapeHtml(JSON.stringify(p))).join('<br>')],
+        ...Object.entries(s.variables).map(([k, v]): [string, string] => [k, escapeHtml(String(v))]),
+      ]
+    : [['settings', 'not recorded in this input']];
+  rows.push(['server monitor', health ? escapeHtml(JSON.stringify(health)) : 'no server data']);
+  return `<table class="settings">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${k === 'target' ? escapeHtml(v) : v}</td></tr>`).join('')}</table>`;
+}
+
+// Draws each chart with uPlot and records what it drew, for people and for tests.
+const CLIENT = `
+(function () {
+  var charts = JSON.parse(document.getElementById('chart-data').textContent);
+  var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04', '#db2777', '#65a30d', '#7c3aed', '#0f766e'];
+  window.__charts = [];
+  charts.forEach(function (c) {
+    var box = document.getElementById('chart-' + c.id);
+    var series = [{}].concat(c.series.map(function (s, i) {
+      var color = s.label === 'crash' ? '#dc2626' : palette[i % palette.length];
+      var out = { label: s.label, stroke: color, width: 1.5, value: function (u, v) { return v == null ? '-' : v.toFixed(1) + ' ' + c.unit; } };
+      if (s.style === 'dashed') out.dash = [6, 4];
+      if (s.style === 'points') { out.paths = function () { return null; }; out.points = { show: true, size: 9, fill: color }; }
+      return out;
+    }));
+    var data = [c.xs].concat(c.series.map(function (s) { return s.values; }));
+    new uPlot({ title: c.title, width: Math.min(1100, box.clientWidth || 1000), height: 260, series: series,
+      axes: [{}, { label: c.unit }], scales: { x: { time: true, range: c.range } } }, data, box);
+    var drawn = c.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v != null; }).length; }, 0);
+    window.__charts.push({ id: c.id, points: drawn, canvas: !!box.querySelector('canvas') });
+  });
+})();
+`;
+
+export function renderHtmlReport(run: RunData): string {
+  const charts = buildCharts(run);
+  const verdict = run.passed ? 'PASS' : 'FAIL';
+  const failed = run.gates.filter((g) => !g.passed && g.strict).length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>${escapeHtml(run.scenario)}: ${verdict}</title>
+<style>${uplotCss()}
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;color:#111827;padding:0 16px}
+h1{margin:0 0 4px} .muted{color:#6b7280}
+.verdict{display:inline-block;padding:4px 14px;border-radius:6px;color:#fff;font-weight:700;font-size:20px}
+.verdict.PASS{background:#16a34a}.verdict.FAIL{background:#dc2626}
+table{border-collapse:collapse;width:100%;margin:8px 0 24px} th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;vertical-align:top}
+tr.fail td.status{color:#dc2626;font-weight:700} tr.pass td.status{color:#16a34a;font-weight:700} tr.warn td.status{color:#ca8a04;font-weight:700}
+.figures{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.figures div{background:#f3f4f6;border-radius:6px;padding:8px 12px;min-width:120px}
+.figures span{display:block;color:#6b7280;font-size:12px}.figures b{font-size:18px}
+.chart{margin:12px 0 28px}
+</style></head><body>
+<h1>${escapeHtml(run.scenario)} <span class="verdict ${verdict}" id="verdict">${verdict}</span></h1>
+<p class="muted">${run.gates.length - failed} of ${run.gates.length} gates passed &middot; generated ${escapeHtml(run.generatedAt)}</p>
+${keyFigures(run)}
+<h2>Gates</h2>
+${gatesTable(run)}
+<h2>Over time</h2>
+${charts.length === 0 ? '<p class="muted">No time series in this input.</p>' : charts.map((c) => `<div class="chart" id="chart-${c.id}"></div>`).join('\n')}
+<h2>Settings</h2>
+${settingsTable(run)}
+<script id="chart-data" type="application/json">${scriptJson(charts)}</script>
+<script>${uplotJs()}</script>
+<script>${CLIENT}</script>
+</body></html>
+`;
+}

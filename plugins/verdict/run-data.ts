@@ -1,0 +1,60 @@
+// Everything a report shows about one run, in one plain object: built from what the
+// plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
+import type { HealthReport } from '../server-monitor/health-report.ts';
+import type { AggregateReport } from './measured-values.ts';
+import type { GateResult } from './verdict-file.ts';
+
+export interface PeriodStats extends AggregateReport {
+  period?: number | string;
+  firstMetricAt?: number;
+  lastMetricAt?: number;
+}
+
+export interface Phase {
+  name?: string;
+  duration?: number | string;
+  arrivalRate?: number;
+  arrivalCount?: number;
+  rampTo?: number;
+  pause?: number | string;
+}
+
+export interface RunSettings {
+  /** Origin only: no path, query or credentials. */
+  target: string;
+  signingScheme: string;
+  phases: Phase[];
+  variables: Record<string, string | number>;
+}
+
+export interface RunData {
+  scenario: string;
+  generatedAt: string;
+  passed: boolean;
+  gates: GateResult[];
+  periods: PeriodStats[];
+  aggregate: AggregateReport;
+  settings: RunSettings | undefined;
+  health: HealthReport | undefined;
+}
+
+const SHOWN_VARIABLES = ['webhookPool', 'expect', 'gatherMs'];
+
+/** The scenario settings a report may show: never credentials, tokens or secrets. */
+export function publicSettings(
+  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown> },
+  env: Record<string, string | undefined>,
+): RunSettings {
+  let target = '(none)';
+  try {
+    target = new URL(config.target ?? '').origin;
+  } catch {
+    // Keep "(none)".
+  }
+  const variables: Record<string, string | number> = {};
+  for (const name of SHOWN_VARIABLES) {
+    const value = config.variables?.[name];
+    if (typeof value === 'string' || typeof value === 'number') variables[name] = value;
+  }
+  return { target, signingScheme: env.SIGNING_SCHEME || 'plain', phases: config.phases ?? [], variables };
+}

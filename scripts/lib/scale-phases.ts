@@ -1,0 +1,25 @@
+// `--scale-duration` / `--scale-rate`: the rate-shaped phases of a scenario (arrivalRate,
+// rampTo: the sustained load) stretched or sped up, handed to Artillery as --overrides.
+// Count-shaped tests (100 HFT signals, a 100-signal burst, 20 against the limit,
+// 10 x 100 batches) are defined by their counts and are left as the guide wrote them.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import type { Phase } from '../../plugins/verdict/run-data.ts';
+
+export function scalePhases(phases: Phase[], durationFactor: number, rateFactor: number): Phase[] {
+  return phases.map((phase) => {
+    if (phase.arrivalRate === undefined) return phase;
+    const scaled: Phase = { ...phase, arrivalRate: Math.max(1, Math.round(phase.arrivalRate * rateFactor)) };
+    if (phase.rampTo !== undefined) scaled.rampTo = Math.max(1, Math.round(phase.rampTo * rateFactor));
+    if (typeof phase.duration === 'number') scaled.duration = Math.max(1, Math.round(phase.duration * durationFactor));
+    return scaled;
+  });
+}
+
+export function phaseOverrides(scenarioFile: string, durationFactor: number, rateFactor: number): string | undefined {
+  if (durationFactor === 1 && rateFactor === 1) return undefined;
+  const script = parse(readFileSync(scenarioFile, 'utf8')) as { config?: { phases?: Phase[] } };
+  const phases = script.config?.phases ?? [];
+  if (!phases.some((p) => p.arrivalRate !== undefined)) return undefined;
+  return JSON.stringify({ config: { phases: scalePhases(phases, durationFactor, rateFactor) } });
+}

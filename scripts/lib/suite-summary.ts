@@ -1,0 +1,106 @@
+// The suite's closing summary in the guide's "Expected Results" form, as a console
+// table and as the index page linking each scenario's report.
+import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
+
+export interface ScenarioResult {
+  scenario: string;
+  exitCode: number | null;
+  verdict: Verdict | undefined;
+  counters: Record<string, number>;
+  responseTime: { mean?: number; p95?: number } | undefined;
+}
+
+export interface SummaryRow {
+  scenario: string;
+  result: 'PASS' | 'FAIL';
+  successPct: string;
+  avgMs: string;
+  p95Ms: string;
+  memoryGrowthMb: string;
+  rateLimitedPct: string;
+  workerCrashes: string;
+  failedGates: string[];
+}
+
+const show = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
+
+export function summaryRow(r: ScenarioResult): SummaryRow {
+  const c = r.counters;
+  const sent = c['webhook.sent'];
+  const pct = (n: number | undefined) => (sent ? `${((100 * (n ?? 0)) / sent).toFixed(1)} %` : '-');
+  const failedGates = r.verdict?.gates.filter((g) => !g.passed && g.strict).map((g) => g.expression) ?? [];
+  if (!r.verdict) failedGates.push(`the run ended without a verdict (exit ${r.exitCode})`);
+  return {
+    scenario: r.scenario,
+    result: r.exitCode === 0 && r.verdict?.passed === true ? 'PASS' : 'FAIL',
+    successPct: pct(c['webhook.as_expected']),
+    avgMs: show(r.responseTime?.mean),
+    p95Ms: show(r.responseTime?.p95, 0),
+    memoryGrowthMb: show(c['server.memory_growth_mb']),
+    rateLimitedPct: pct(c['webhook.rate_limited']),
+    workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
+    failedGates,
+  };
+}
+
+const HEADERS = [
+  'scenario',
+  'result',
+  'success',
+  'avg ms',
+  'p95 ms',
+  'mem growth MB',
+  'rate-limited',
+  'worker crashes',
+];
+const cells = (r: SummaryRow) => [
+  r.scenario,
+  r.result,
+  r.successPct,
+  r.avgMs,
+  r.p95Ms,
+  r.memoryGrowthMb,
+  r.rateLimitedPct,
+  r.workerCrashes,
+];
+
+export function summaryTable(rows: SummaryRow[]): string {
+  const table = [HEADERS, ...rows.map(cells)];
+  const widths = HEADERS.map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  const failures = rows.flatMap((r) => r.failedGates.map((g) => `  ${r.scenario}: ${g}`));
+  return [
+    line(table[0] ?? []),
+    ...table.slice(1).map(line),
+    ...(failures.length ? ['Failed gates:', ...failures] : []),
+  ].join('\n');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function indexPage(rows: SummaryRow[], links: Record<string, string | undefined>, startedAt: string): string {
+  const passed = rows.every((r) => r.result === 'PASS');
+  const body = rows
+    .map((r) => {
+      const link = links[r.scenario];
+      const name = link ? `<a href="${escapeHtml(link)}">${escapeHtml(r.scenario)}</a>` : escapeHtml(r.scenario);
+      const rest = cells(r)
+        .slice(1)
+        .map((c) => `<td>${escapeHtml(c)}</td>`)
+        .join('');
+      const failed = r.failedGates.map((g) => `<div class="gate">${escapeHtml(g)}</div>`).join('');
+      return `<tr class="${r.result}"><td>${name}${failed}</td>${rest}</tr>`;
+    })
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stress suite: ${passed ? 'PASS' : 'FAIL'}</title>
+<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left}
+tr.FAIL td:nth-child(2){color:#dc2626;font-weight:700}tr.PASS td:nth-child(2){color:#16a34a;font-weight:700}.gate{color:#dc2626;font-size:12px}</style>
+</head><body><h1 id="suite-verdict">Stress suite: ${passed ? 'PASS' : 'FAIL'}</h1><p>Started ${escapeHtml(startedAt)}</p>
+<table><thead><tr>${HEADERS.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
+${body}
+</tbody></table></body></html>
+`;
+}

@@ -1,0 +1,78 @@
+// `npm run stress`, as a user runs it: against the embedded target it passes; against
+// a faulty server given with --target it fails, naming the gate in the summary and JUnit.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, startTarget } from '../../target/launch.ts';
+
+async function stress(
+  args: string[],
+  interruptWhen?: (output: string) => boolean,
+): Promise<{ code: number | null; output: string; dir: string }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'suite-'));
+  const child = spawn(process.execPath, ['scripts/stress.ts', '--reports-dir', dir, '--cool-down', '1', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let interrupted = false;
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+    if (interruptWhen && !interrupted && interruptWhen(output)) {
+      interrupted = true;
+      child.kill('SIGINT');
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, output, dir };
+}
+
+describe('npm run stress', () => {
+  it('against the embedded reference target: exit 0, summary table, index page, JUnit', async () => {
+    const { code, output, dir } = await stress(['--only', 'rate-limit,idempotency']);
+    assert.equal(code, 0, output);
+    assert.match(output, /Started the reference target at http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(output, /^rate-limit\s+PASS\s+100\.0 %/m);
+    assert.match(output, /^idempotency\s+PASS/m);
+    assert.match(readFileSync(path.join(dir, 'index.html'), 'utf8'), /Stress suite: PASS/);
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    assert.equal((junit.match(/<testcase /g) ?? []).length, 7);
+    assert.doesNotMatch(junit, /<failure/);
+  });
+
+  it('against a faulty server (--target): non-zero exit, the failing gate named in summary and JUnit', async () => {
+    const target = await startTarget(['--fault', 'race']);
+    const { code, output, dir } = await stress(['--target', target.url, '--only', 'burst']).finally(() =>
+      target.stop(),
+    );
+    assert.equal(code, 1, output);
+    assert.match(output, /^burst\s+FAIL/m);
+    assert.match(output, /^ {2}burst: webhook\.accepted == 1$/m);
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    assert.match(junit, /<failure message="gate failed: webhook\.accepted == 1 \(webhook\.accepted = \d+\)"\/>/);
+  });
+
+  it('Ctrl-C: stops the scenario and the target it started, keeps the reports, exit 130', async () => {
+    const { code, output, dir } = await stress(['--only', 'sustained,idempotency'], (out) =>
+      /Phase started: sustained/.test(out),
+    );
+    assert.equal(code, 130, output);
+    const pid = Number(/reference target at \S+ \(pid (\d+)\)/.exec(output)?.[1]);
+    assert.ok(pid > 0 && !existsSync(`/proc/${pid}`), 'the reference target is stopped');
+    assert.match(output, /^sustained\s+FAIL/m);
+    assert.doesNotMatch(output, /=== 2\/2 idempotency/);
+    const files = readdirSync(dir);
+    assert.ok(
+      files.some((f) => /^sustained-.*\.html$/.test(f)),
+      `the interrupted run's HTML report: ${files}`,
+    );
+    assert.ok(files.some((f) => f.startsWith('server_health_report_')));
+    assert.ok(files.includes('index.html') && files.includes('junit.xml'));
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { requestedMean } from '../../plugins/verdict/chart-data.ts';
+import { downsampleMax } from '../../plugins/verdict/downsample.ts';
+import { renderJunit } from '../../plugins/verdict/junit.ts';
+import { publicSettings } from '../../plugins/verdict/run-data.ts';
+import { scalePhases } from '../../scripts/lib/scale-phases.ts';
+import { selectScenarios } from '../../scripts/lib/suite-order.ts';
+import { summaryRow } from '../../scripts/lib/suite-summary.ts';
+
+describe('requested rate from phases', () => {
+  const phases = [{ arrivalCount: 100, duration: 1 }, { pause: 2 }, { arrivalRate: 10, rampTo: 30, duration: 10 }];
+  it('counts, pauses and ramps', () => {
+    assert.equal(requestedMean(phases, 0.25, 0.5), 100);
+    assert.equal(requestedMean(phases, 1.5, 1), 0);
+    assert.ok(Math.abs(requestedMean(phases, 7.9, 0.2) - 20) < 1e-9);
+    assert.equal(requestedMean(phases, 90, 10), 0);
+  });
+  it('averages over a period, short bursts and ramps included', () => {
+    assert.ok(Math.abs(requestedMean(phases, 0, 3) - 100 / 3) < 1e-9);
+    assert.equal(requestedMean([{ arrivalCount: 20, duration: '10ms' }], 0, 10), 2);
+    assert.equal(requestedMean(phases, 3, 10), 20);
+  });
+});
+
+describe('downsampling', () => {
+  it('keeps at most the limit and never hides a peak', () => {
+    const xs = Array.from({ length: 3600 }, (_, i) => i);
+    const ys = xs.map((i) => (i === 1234 ? 500 : 100));
+    const out = downsampleMax(xs, [ys], 1000);
+    assert.ok(out.xs.length <= 1000);
+    assert.equal(Math.max(...(out.ys[0] as number[])), 500);
+  });
+});
+
+describe('JUnit', () => {
+  it('one case per gate, failures carry the measured value, text is escaped', () => {
+    const xml = renderJunit([
+      {
+        scenario: 'burst',
+        gates: [
+          { expression: 'webhook.accepted == 1', passed: false, strict: true, measured: { 'webhook.accepted': 8 } },
+          { expression: 'a / b >= 0.95 & <x>', passed: true, strict: true, measured: {} },
+          {
+            expression: 'server.memory_growth_mb < 50',
+            passed: false,
+            strict: false,
+            measured: { 'server.memory_growth_mb': 61 },
+          },
+        ],
+      },
+    ]);
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
+    assert.match(xml, /<testsuite name="burst" tests="3" failures="1" errors="0">/);
+    assert.match(xml, /<failure message="gate failed: webhook.accepted == 1 \(webhook.accepted = 8\)"\/>/);
+    assert.match(xml, /name="a \/ b &#62;= 0.95 &#38; &#60;x&#62;"/);
+    assert.match(
+      xml,
+      /<system-out>warning: server.memory_growth_mb &#60; 50 \(server.memory_growth_mb = 61\)<\/system-out>/,
+    );
+  });
+});
+
+describe('report settings', () => {
+  it('show the target origin only, never a path, query or credentials', () => {
+    const s = publicSettings(
+      { target: 'http://user:pw@127.0.0.1:8000/api?secret=abc', variables: { webhookPool: 20, webhookSecret: 'x' } },
+      { SIGNING_SCHEME: 'github', WEBHOOK_SECRET: 'x' },
+    );
+    assert.equal(s.target, 'http://127.0.0.1:8000');
+    assert.deepEqual(s.variables, { webhookPool: 20 });
+    assert.equal(s.signingScheme, 'github');
+  });
+});
+
+describe('suite', () => {
+  it('scales rate-shaped phases and leaves count-shaped tests alone', () => {
+    assert.deepEqual(scalePhases([{ arrivalRate: 100, duration: 30 }], 2, 0.5), [{ arrivalRate: 50, duration: 60 }]);
+    assert.deepEqual(scalePhases([{ arrivalCount: 20, duration: '10ms' }], 2, 2), [
+      { arrivalCount: 20, duration: '10ms' },
+    ]);
+  });
+
+  it('selects scenarios in the guide order and rejects unknown ones', () => {
+    assert.deepEqual(selectScenarios('idempotency,hft'), ['hft', 'idempotency']);
+    assert.throws(() => selectScenarios('hft,soak'), /unknown scenario "soak"/);
+  });
+
+  it('summarises a run in the guide terms; a run without verdict is a failure', () => {
+    const row = summaryRow({
+      scenario: 'hft',
+      exitCode: 0,
+      verdict: undefined,
+      counters: { 'webhook.sent': 100, 'webhook.as_expected': 97, 'webhook.rate_limited': 3 },
+      responseTime: { mean: 2.345, p95: 4 },
+    });
+    assert.equal(row.result, 'FAIL');
+    assert.equal(row.successPct, '97.0 %');
+    assert.equal(row.rateLimitedPct, '3.0 %');
+    assert.deepEqual(row.failedGates, ['the run ended without a verdict (exit 0)']);
+  });
+});
