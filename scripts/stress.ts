@@ -118,10 +118,7 @@ async function main(): Promise<number> {
         `\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url} (suite elapsed ${Math.round((started - suiteStarted.getTime()) / 1000)} s)`,
       );
       const file = path.join('scenarios', `${scenario}.yml`);
-      const outputJson = path.join(
-        reportsDir,
-        `${scenario}-${suiteStarted.toISOString().slice(0, 19).replace(/:/g, '-')}.json`,
-      );
+      const outputJson = path.join(reportsDir, `${scenario}-${fileStamp(suiteStarted)}.json`);
       const exitCode = await runArtillery(file, {
         target: url,
         outputJson,

@@ -56,13 +56,13 @@ export class Plugin {
     }
     this.monitor = monitor;
     const { source } = monitor;
-    if (source.kind === 'off' || source.kind === 'unmeasured') {
-      const effect = source.kind === 'off' ? 'reported as not measured' : 'will FAIL as not measured';
-      artillery.log(`server-monitor: ${source.reason}; server gates ${effect}`);
+    if (source.kind === 'local') {
+      artillery.log(`Server monitor: sampling pid ${source.rootPid} and its children every ${config.intervalMs} ms`);
+    } else if (source.kind === 'remote') {
+      artillery.log(`Server monitor: sampling ${source.metricsUrl} every ${config.intervalMs} ms`);
     } else {
-      artillery.log(
-        `server-monitor: sampling ${source.kind === 'local' ? `pid ${source.rootPid} and its children` : source.kind === 'remote' ? source.metricsUrl : ''} every ${config.intervalMs} ms`,
-      );
+      const effect = source.kind === 'off' ? 'reported as not measured' : 'will FAIL as not measured';
+      artillery.log(`Server monitor: ${source.reason}; server gates ${effect}`);
     }
     monitor.start();
     events.on('stats', (stats) => monitor.addPeriodMetrics(stats));

@@ -70,7 +70,11 @@ export function processTree(root: number): number[] {
     if (tree.includes(pid)) continue;
     tree.push(pid);
     // Kernels without the children file: fall back to one scan of the process table.
-    const children = childrenOf(pid) ?? (table ??= listProcesses()).filter((p) => p.ppid === pid).map((p) => p.pid);
+    let children = childrenOf(pid);
+    if (children === undefined) {
+      table ??= listProcesses();
+      children = table.filter((p) => p.ppid === pid).map((p) => p.pid);
+    }
     queue.push(...children);
   }
   return tree;

@@ -4,7 +4,14 @@
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { HealthReport } from '../server-monitor/health-report.ts';
-import { type AggregateReport, describeMeasurements, flattenReport, measuredValues } from './measured-values.ts';
+import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
+import {
+  type AggregateReport,
+  describeMeasurements,
+  flattenReport,
+  measuredValues,
+  sumPeriods,
+} from './measured-values.ts';
 import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
 import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
@@ -15,6 +22,7 @@ interface EnsureCheck {
 }
 
 interface ArtilleryGlobal {
+  ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
   globalEvents: {
     on(event: 'checks', listener: (checks: EnsureCheck[]) => void): void;
     on(event: 'server-monitor:report', listener: (written: { file: string; report: HealthReport }) => void): void;
@@ -28,7 +36,7 @@ interface PluginEvents {
 
 interface Script {
   _configPath?: string;
-  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown> };
+  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown>; ensure?: EnsureConfig };
 }
 
 export const LEGACY_METRICS_FORMAT = false;
@@ -62,32 +70,54 @@ export class Plugin {
     artillery.globalEvents.on('server-monitor:report', (written) => {
       health = written;
     });
-    artillery.globalEvents.on('checks', (checks) => {
-      const values = flattenReport(finalReport);
-      const gates = checks.map((check) => toGate(check, values));
+    let written = false;
+    const write = (gates: GateResult[], interrupted: boolean) => {
+      written = true;
       const failed = gates.filter((g) => !g.passed && g.strict);
-      artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed`);
+      const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
+      artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
       for (const gate of gates) {
         const mark = gate.passed ? 'pass' : gate.strict ? 'FAIL' : 'warn';
         artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
       }
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
-      const { verdictFile, verdict } = writeRunOutputs(
-        dir,
-        {
-          scenario,
-          generatedAt: new Date().toISOString(),
-          passed: failed.length === 0,
-          gates,
-          periods,
-          aggregate: finalReport,
-          settings,
-          health: health?.report,
-        },
-        health?.file,
-      );
+      const run = {
+        scenario,
+        generatedAt: new Date().toISOString(),
+        passed: failed.length === 0 && !interrupted,
+        gates,
+        periods,
+        aggregate: interrupted ? sumPeriods(periods) : finalReport,
+        settings,
+        health: health?.report,
+      };
+      const { verdictFile, verdict } = writeRunOutputs(dir, run, health?.file);
       artillery.log(`Report: ${path.join(dir, verdict.files.html)}`);
       artillery.log(`Verdict: ${verdictFile}`);
+    };
+    artillery.globalEvents.on('checks', (checks) => {
+      const values = flattenReport(finalReport);
+      write(
+        checks.map((check) => toGate(check, values)),
+        false,
+      );
+    });
+    // Ctrl-C or SIGTERM: Artillery stops early with no final report, and ensure then
+    // judges nothing. The gates are still listed, as failed and not judged, with the
+    // counts of the periods that completed, so the run keeps its reports.
+    artillery.ext({
+      ext: 'beforeExit',
+      method: async (data) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (written || data.earlyStop !== true) return;
+        const values = flattenReport(sumPeriods(periods));
+        write(
+          gateExpressions(script.config.ensure).map((g) =>
+            toGate({ original: g.expression, result: 0, strict: g.strict }, values),
+          ),
+          true,
+        );
+      },
     });
   }
 }

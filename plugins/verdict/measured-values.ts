@@ -31,3 +31,12 @@ export function measuredValues(
 export function describeMeasurements(pairs: [string, number | null | undefined][]): string {
   return pairs.map(([name, value]) => `${name} = ${value ?? 'not measured'}`).join(', ');
 }
+
+/** Counters added up over the periods that completed: what is known of a run stopped early. */
+export function sumPeriods(periods: AggregateReport[]): AggregateReport {
+  const counters: Record<string, number> = {};
+  for (const period of periods) {
+    for (const [name, value] of Object.entries(period.counters ?? {})) counters[name] = (counters[name] ?? 0) + value;
+  }
+  return { counters };
+}

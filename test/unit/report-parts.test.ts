@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestedMean } from '../../plugins/verdict/chart-data.ts';
 import { downsampleMax } from '../../plugins/verdict/downsample.ts';
+import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
 import { renderJunit } from '../../plugins/verdict/junit.ts';
+import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
 import { publicSettings } from '../../plugins/verdict/run-data.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { selectScenarios } from '../../scripts/lib/suite-order.ts';
@@ -98,5 +100,28 @@ describe('suite', () => {
     assert.equal(row.successPct, '97.0 %');
     assert.equal(row.rateLimitedPct, '3.0 %');
     assert.deepEqual(row.failedGates, ['the run ended without a verdict (exit 0)']);
+  });
+});
+
+describe('gates of a run stopped early', () => {
+  it('lists thresholds and conditions as ensure phrases them', () => {
+    assert.deepEqual(
+      gateExpressions({
+        thresholds: [{ 'http.response_time.p95': 200 }],
+        conditions: [
+          { expression: 'webhook.server_error == 0' },
+          { expression: 'server.cpu_avg_pct < 80', strict: false },
+        ],
+      }),
+      [
+        { expression: 'http.response_time.p95 < 200', strict: true },
+        { expression: 'webhook.server_error == 0', strict: true },
+        { expression: 'server.cpu_avg_pct < 80', strict: false },
+      ],
+    );
+  });
+
+  it('adds up counters of the completed periods', () => {
+    assert.deepEqual(sumPeriods([{ counters: { a: 1, b: 2 } }, { counters: { a: 3 } }]), { counters: { a: 4, b: 2 } });
   });
 });
