@@ -62,6 +62,11 @@ export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
     const pool = await provisionWebhooks(baseUrlOf(context), settings, poolSize);
+    if (pool.length < poolSize) {
+      console.log(
+        `Warning: ${pool.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
+      );
+    }
     context.vars.webhooks = pool;
   } catch (err) {
     fatal(err);

@@ -113,10 +113,8 @@ export function createMonitor(
     if (stopped) return;
     samples.push(sample);
     files.log(sampleLine(sample));
-    for (const event of tracker?.observe(sample.at, Object.keys(sample.processes).map(Number), sample.rootAlive) ??
-      []) {
-      describe(event);
-    }
+    const pids = Object.keys(sample.processes).map(Number);
+    for (const event of tracker?.observe(sample.at, pids, sample.rootAlive) ?? []) describe(event);
     check(sample);
     timer = setTimeout(() => void tick(), config.intervalMs);
     timer.unref();

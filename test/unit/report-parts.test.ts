@@ -65,8 +65,9 @@ describe('JUnit', () => {
 
 describe('report settings', () => {
   it('show the target origin only, never a path, query or credentials', () => {
+    const withCredentials = 'http://user:pw@127.0.0.1:8000/api?secret=abc';
     const s = publicSettings(
-      { target: 'http://user:pw@127.0.0.1:8000/api?secret=abc', variables: { webhookPool: 20, webhookSecret: 'x' } },
+      { target: withCredentials, variables: { webhookPool: 20, webhookSecret: 'x' } },
       { SIGNING_SCHEME: 'github', WEBHOOK_SECRET: 'x' },
     );
     assert.equal(s.target, 'http://127.0.0.1:8000');
