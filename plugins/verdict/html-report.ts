@@ -3,15 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { buildCharts } from './chart-data.ts';
+import { escapeMarkup } from './escape.ts';
 import type { RunData } from './run-data.ts';
 
 const require = createRequire(import.meta.url);
 const uplotJs = () => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
 const uplotCss = () => readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** JSON safe inside a <script> element. */
 function scriptJson(value: unknown): string {
@@ -28,9 +25,9 @@ function gatesTable(run: RunData): string {
   const rows = run.gates.map((g) => {
     const status = g.passed ? 'pass' : g.strict ? 'fail' : 'warn';
     const measured = Object.entries(g.measured)
-      .map(([name, value]) => `${escapeHtml(name)} = <b>${fmt(value)}</b>`)
+      .map(([name, value]) => `${escapeMarkup(name)} = <b>${fmt(value)}</b>`)
       .join('<br>');
-    return `<tr class="${status}"><td class="status">${status.toUpperCase()}</td><td><code>${escapeHtml(g.expression)}</code>${g.strict ? '' : ' <span class="muted">(warning only)</span>'}</td><td>${measured}</td></tr>`;
+    return `<tr class="${status}"><td class="status">${status.toUpperCase()}</td><td><code>${escapeMarkup(g.expression)}</code>${g.strict ? '' : ' <span class="muted">(warning only)</span>'}</td><td>${measured}</td></tr>`;
   });
   return `<table id="gates"><thead><tr><th>result</th><th>gate</th><th>measured</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -52,7 +49,7 @@ function keyFigures(run: RunData): string {
     ],
     ['worker crashes', c['server.worker_crashes'] !== undefined ? String(c['server.worker_crashes']) : 'not measured'],
   ];
-  return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeHtml(v)}</b></div>`).join('')}</div>`;
+  return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeMarkup(v)}</b></div>`).join('')}</div>`;
 }
 
 function settingsTable(run: RunData): string {
@@ -62,12 +59,12 @@ function settingsTable(run: RunData): string {
     ? [
         ['target', s.target],
         ['signing scheme', s.signingScheme],
-        ['phases', s.phases.map((p) => escapeHtml(JSON.stringify(p))).join('<br>')],
-        ...Object.entries(s.variables).map(([k, v]): [string, string] => [k, escapeHtml(String(v))]),
+        ['phases', s.phases.map((p) => escapeMarkup(JSON.stringify(p))).join('<br>')],
+        ...Object.entries(s.variables).map(([k, v]): [string, string] => [k, escapeMarkup(String(v))]),
       ]
     : [['settings', 'not recorded in this input']];
-  rows.push(['server monitor', health ? escapeHtml(JSON.stringify(health)) : 'no server data']);
-  return `<table class="settings">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${k === 'target' ? escapeHtml(v) : v}</td></tr>`).join('')}</table>`;
+  rows.push(['server monitor', health ? escapeMarkup(JSON.stringify(health)) : 'no server data']);
+  return `<table class="settings">${rows.map(([k, v]) => `<tr><th>${escapeMarkup(k)}</th><td>${k === 'target' ? escapeMarkup(v) : v}</td></tr>`).join('')}</table>`;
 }
 
 // Draws each chart with uPlot and records what it drew, for people and for tests.
@@ -100,7 +97,7 @@ export function renderHtmlReport(run: RunData): string {
   const failed = run.gates.filter((g) => !g.passed && g.strict).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>${escapeHtml(run.scenario)}: ${verdict}</title>
+<title>${escapeMarkup(run.scenario)}: ${verdict}</title>
 <style>${uplotCss()}
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;color:#111827;padding:0 16px}
 h1{margin:0 0 4px} .muted{color:#6b7280}
@@ -112,8 +109,8 @@ tr.fail td.status{color:#dc2626;font-weight:700} tr.pass td.status{color:#16a34a
 .figures span{display:block;color:#6b7280;font-size:12px}.figures b{font-size:18px}
 .chart{margin:12px 0 28px}
 </style></head><body>
-<h1>${escapeHtml(run.scenario)} <span class="verdict ${verdict}" id="verdict">${verdict}</span></h1>
-<p class="muted">${run.gates.length - failed} of ${run.gates.length} gates passed &middot; generated ${escapeHtml(run.generatedAt)}</p>
+<h1>${escapeMarkup(run.scenario)} <span class="verdict ${verdict}" id="verdict">${verdict}</span></h1>
+<p class="muted">${run.gates.length - failed} of ${run.gates.length} gates passed &middot; generated ${escapeMarkup(run.generatedAt)}</p>
 ${keyFigures(run)}
 <h2>Gates</h2>
 ${gatesTable(run)}

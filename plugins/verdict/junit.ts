@@ -1,4 +1,5 @@
 // JUnit XML of the gates, one test case per gate per scenario, so CI systems list them.
+import { escapeMarkup } from './escape.ts';
 import type { GateResult } from './verdict-file.ts';
 
 export interface GateSuite {
@@ -6,10 +7,6 @@ export interface GateSuite {
   gates: GateResult[];
   /** Set when the scenario ended without a verdict (crashed run, configuration error). */
   error?: string;
-}
-
-function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function measured(gate: GateResult): string {
@@ -22,22 +19,22 @@ export function renderJunit(suites: GateSuite[]): string {
   const body = suites.map((suite) => {
     const failures = suite.gates.filter((g) => !g.passed && g.strict).length;
     const cases = suite.gates.map((g) => {
-      const open = `    <testcase classname="webhook-stress.${xml(suite.scenario)}" name="${xml(g.expression)}">`;
+      const open = `    <testcase classname="webhook-stress.${escapeMarkup(suite.scenario)}" name="${escapeMarkup(g.expression)}">`;
       if (!g.passed && g.strict) {
-        return `${open}\n      <failure message="${xml(`gate failed: ${g.expression} (${measured(g)})`)}"/>\n    </testcase>`;
+        return `${open}\n      <failure message="${escapeMarkup(`gate failed: ${g.expression} (${measured(g)})`)}"/>\n    </testcase>`;
       }
       const note = g.passed
         ? ''
-        : `\n      <system-out>${xml(`warning: ${g.expression} (${measured(g)})`)}</system-out>`;
+        : `\n      <system-out>${escapeMarkup(`warning: ${g.expression} (${measured(g)})`)}</system-out>`;
       return `${open}${note}\n    </testcase>`;
     });
     if (suite.error) {
       cases.push(
-        `    <testcase classname="webhook-stress.${xml(suite.scenario)}" name="run completed">\n      <error message="${xml(suite.error)}"/>\n    </testcase>`,
+        `    <testcase classname="webhook-stress.${escapeMarkup(suite.scenario)}" name="run completed">\n      <error message="${escapeMarkup(suite.error)}"/>\n    </testcase>`,
       );
     }
     const errors = suite.error ? 1 : 0;
-    return `  <testsuite name="${xml(suite.scenario)}" tests="${cases.length}" failures="${failures}" errors="${errors}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${escapeMarkup(suite.scenario)}" tests="${cases.length}" failures="${failures}" errors="${errors}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="webhook-stress-pack">\n${body.join('\n')}\n</testsuites>\n`;
 }

@@ -1,5 +1,6 @@
 // The suite's closing summary in the guide's "Expected Results" form, as a console
 // table and as the index page linking each scenario's report.
+import { escapeMarkup } from '../../plugins/verdict/escape.ts';
 import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
 
 export interface ScenarioResult {
@@ -76,21 +77,17 @@ export function summaryTable(rows: SummaryRow[]): string {
   ].join('\n');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 export function indexPage(rows: SummaryRow[], links: Record<string, string | undefined>, startedAt: string): string {
   const passed = rows.every((r) => r.result === 'PASS');
   const body = rows
     .map((r) => {
       const link = links[r.scenario];
-      const name = link ? `<a href="${escapeHtml(link)}">${escapeHtml(r.scenario)}</a>` : escapeHtml(r.scenario);
+      const name = link ? `<a href="${escapeMarkup(link)}">${escapeMarkup(r.scenario)}</a>` : escapeMarkup(r.scenario);
       const rest = cells(r)
         .slice(1)
-        .map((c) => `<td>${escapeHtml(c)}</td>`)
+        .map((c) => `<td>${escapeMarkup(c)}</td>`)
         .join('');
-      const failed = r.failedGates.map((g) => `<div class="gate">${escapeHtml(g)}</div>`).join('');
+      const failed = r.failedGates.map((g) => `<div class="gate">${escapeMarkup(g)}</div>`).join('');
       return `<tr class="${r.result}"><td>${name}${failed}</td>${rest}</tr>`;
     })
     .join('\n');
@@ -98,7 +95,7 @@ export function indexPage(rows: SummaryRow[], links: Record<string, string | und
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left}
 tr.FAIL td:nth-child(2){color:#dc2626;font-weight:700}tr.PASS td:nth-child(2){color:#16a34a;font-weight:700}.gate{color:#dc2626;font-size:12px}</style>
-</head><body><h1 id="suite-verdict">Stress suite: ${passed ? 'PASS' : 'FAIL'}</h1><p>Started ${escapeHtml(startedAt)}</p>
+</head><body><h1 id="suite-verdict">Stress suite: ${passed ? 'PASS' : 'FAIL'}</h1><p>Started ${escapeMarkup(startedAt)}</p>
 <table><thead><tr>${HEADERS.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
 ${body}
 </tbody></table></body></html>
