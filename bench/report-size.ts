@@ -45,7 +45,11 @@ function samples(): Sample[] {
 
 const health = {
   summary: { memory_measure: 'pss' },
-  memory: { trend: { slope: 0.01, intercept: 200, slopeLow: -0.1, slopeHigh: 0.1, n: 2880 } },
+  memory: {
+    trend: { slope: 0.01, intercept: 200, slopeLow: -0.1, slopeHigh: 0.1, n: 2880 },
+    originAt: start,
+    warmupEndAt: start + 720_000,
+  },
   process_events: [{ at: start + 1_800_000, kind: 'worker_exited', pid: 101 }],
   samples: samples(),
   source: { kind: 'local', root_pid: 100 },

@@ -63,7 +63,10 @@ export interface MemoryAnalysis {
   baselineMb: number;
   peakMb: number;
   growthMb: number;
+  /** Memory in MB against minutes since `originAt`, fitted on samples from `warmupEndAt` on. */
   trend: LinearFit | undefined;
+  originAt: number;
+  warmupEndAt: number;
   /** MB the trend adds over the span after warm-up. */
   trendGrowthMb: number;
   leak: boolean;
@@ -79,7 +82,16 @@ export function analyseMemory(
   const first = live[0];
   const last = live.at(-1);
   if (!first || !last)
-    return { baselineMb: 0, peakMb: 0, growthMb: 0, trend: undefined, trendGrowthMb: 0, leak: false };
+    return {
+      baselineMb: 0,
+      peakMb: 0,
+      growthMb: 0,
+      trend: undefined,
+      originAt: 0,
+      warmupEndAt: 0,
+      trendGrowthMb: 0,
+      leak: false,
+    };
   const baselineMb = first.bytes / MB;
   const peakMb = Math.max(...live.map((p) => p.bytes)) / MB;
   const warmupEnd = first.at + (last.at - first.at) * rules.warmupFraction;
@@ -91,7 +103,16 @@ export function analyseMemory(
   const spanMin = steady.length > 1 ? ((steady.at(-1)?.at ?? 0) - (steady[0]?.at ?? 0)) / 60_000 : 0;
   const trendGrowthMb = trend ? trend.slope * spanMin : 0;
   const leak = !!trend && trend.slopeLow > rules.minSlopeMbPerMin && trendGrowthMb > rules.minGrowthMb;
-  return { baselineMb, peakMb, growthMb: peakMb - baselineMb, trend, trendGrowthMb, leak };
+  return {
+    baselineMb,
+    peakMb,
+    growthMb: peakMb - baselineMb,
+    trend,
+    originAt: first.at,
+    warmupEndAt: warmupEnd,
+    trendGrowthMb,
+    leak,
+  };
 }
 
 export function analyseCpu(percentages: number[]): { maxPercent: number; avgPercent: number } {

@@ -113,11 +113,10 @@ export function buildCharts(run: RunData): Chart[] {
     const sx = samples.map((s) => s.at / 1000);
     const pids = [...new Set(samples.flatMap((s) => Object.keys(s.processes)))].slice(0, 8);
     const total = samples.map((s) => s.totals.memoryBytes / MB);
-    const trend = run.health?.memory.trend;
-    const first = samples[0]?.at ?? 0;
-    const warmupEnd = first + ((samples.at(-1)?.at ?? first) - first) * 0.2;
+    // The leak trend as the monitor fitted it: from its warm-up boundary, time measured from its origin.
+    const { trend, originAt, warmupEndAt } = run.health?.memory ?? {};
     const trendLine = samples.map((s) =>
-      trend && s.at >= warmupEnd ? trend.intercept + (trend.slope * (s.at - first)) / 60_000 : null,
+      trend && s.at >= (warmupEndAt ?? 0) ? trend.intercept + (trend.slope * (s.at - (originAt ?? 0))) / 60_000 : null,
     );
     const events = run.health?.process_events ?? [];
     const marker = (kind: string) =>

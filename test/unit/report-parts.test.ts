@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requestedMean } from '../../plugins/verdict/chart-data.ts';
+import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
+import { buildCharts, requestedMean } from '../../plugins/verdict/chart-data.ts';
 import { downsampleMax } from '../../plugins/verdict/downsample.ts';
 import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
 import { renderJunit } from '../../plugins/verdict/junit.ts';
 import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
-import { publicSettings } from '../../plugins/verdict/run-data.ts';
+import { publicSettings, type RunData } from '../../plugins/verdict/run-data.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { selectScenarios } from '../../scripts/lib/suite-order.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
@@ -124,5 +125,26 @@ describe('gates of a run stopped early', () => {
 
   it('adds up counters of the completed periods', () => {
     assert.deepEqual(sumPeriods([{ counters: { a: 1, b: 2 } }, { counters: { a: 3 } }]), { counters: { a: 4, b: 2 } });
+  });
+});
+
+describe('memory chart', () => {
+  it('draws the leak trend from the monitor warm-up boundary and origin, not a fixed share', () => {
+    const MB = 1024 * 1024;
+    const samples = [0, 1000, 2000, 3000].map((at) => ({
+      at,
+      rootAlive: true,
+      processes: {},
+      totals: { rssBytes: 0, memoryBytes: 100 * MB, cpuPercent: 0, threads: 0, openFiles: 0, connections: 0 },
+    }));
+    const health = {
+      summary: { memory_measure: 'pss' },
+      memory: { trend: { slope: 60, intercept: 100 }, originAt: 0, warmupEndAt: 2000 },
+      process_events: [],
+      samples,
+    } as unknown as HealthReport;
+    const run = { periods: [], health, settings: undefined } as unknown as RunData;
+    const memory = buildCharts(run).find((c) => c.id === 'memory');
+    assert.deepEqual(memory?.series.find((s) => s.label === 'leak trend')?.values, [null, null, 102, 103]);
   });
 });
