@@ -79,6 +79,7 @@ async function main(): Promise<number> {
   const scenarios = selectScenarios(values.only);
   const durationFactor = factor('scale-duration', values['scale-duration']);
   const rateFactor = factor('scale-rate', values['scale-rate']);
+  const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
   const env = runEnv(values, reportsDir);
@@ -112,7 +113,7 @@ async function main(): Promise<number> {
     console.log(`Provisioned ${pool.length} webhook(s) once for the whole suite`);
     for (const [i, scenario] of scenarios.entries()) {
       if (interrupted) break;
-      if (i > 0) await sleep(factor('cool-down', values['cool-down']) * 1000);
+      if (i > 0) await sleep(coolDownMs);
       const started = Date.now();
       console.log(
         `\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url} (suite elapsed ${Math.round((started - suiteStarted.getTime()) / 1000)} s)`,
