@@ -34,6 +34,7 @@ function samples(): Sample[] {
       totals: {
         rssBytes: 3 * rss,
         memoryBytes: 2.4 * rss,
+        memoryMeasure: 'pss',
         cpuPercent: 60,
         threads: 33,
         openFiles: 75,

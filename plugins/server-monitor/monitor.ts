@@ -190,7 +190,6 @@ export function createMonitor(
       if (reportWritten) return reportWritten;
       const memory = memoryAnalysis();
       const cpu = analyseCpu(cpuReadings());
-      const pssEverywhere = samples.every((s) => Object.values(s.processes).every((p) => p.pssBytes !== undefined));
       const report: HealthReport = {
         scenario,
         source:
@@ -215,7 +214,7 @@ export function createMonitor(
           leak_detected: memory.leak,
           leak_slope_mb_per_min: memory.trend?.slope ?? null,
           leak_slope_ci95_mb_per_min: memory.trend ? [memory.trend.slopeLow, memory.trend.slopeHigh] : null,
-          memory_measure: source.kind === 'local' && pssEverywhere ? 'pss' : 'rss',
+          memory_measure: samples.length > 0 && samples.every((s) => s.totals.memoryMeasure === 'pss') ? 'pss' : 'rss',
           samples: samples.length,
         },
         memory,

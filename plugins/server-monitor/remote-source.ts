@@ -46,5 +46,5 @@ export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): Remot
 }
 
 function emptyTotals(): Sample['totals'] {
-  return { rssBytes: 0, memoryBytes: 0, cpuPercent: 0, threads: 0, openFiles: 0, connections: 0 };
+  return { rssBytes: 0, memoryBytes: 0, memoryMeasure: 'rss', cpuPercent: 0, threads: 0, openFiles: 0, connections: 0 };
 }

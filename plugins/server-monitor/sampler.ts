@@ -21,6 +21,7 @@ export interface Sample {
     rssBytes: number;
     /** PSS summed over the tree when every process's was readable, else RSS summed. */
     memoryBytes: number;
+    memoryMeasure: 'pss' | 'rss';
     cpuPercent: number;
     threads: number;
     openFiles: number;
@@ -81,6 +82,7 @@ export function createLocalSampler(rootPid: number): LocalSampler {
         totals: {
           rssBytes: sum((f) => f.rssBytes),
           memoryBytes: pssComplete ? sum((f) => f.pssBytes) : sum((f) => f.rssBytes),
+          memoryMeasure: pssComplete ? 'pss' : 'rss',
           cpuPercent: sum((f) => f.cpuPercent),
           threads: sum((f) => f.threads),
           openFiles: sum((f) => f.openFiles),

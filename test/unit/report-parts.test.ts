@@ -135,7 +135,15 @@ describe('memory chart', () => {
       at,
       rootAlive: true,
       processes: {},
-      totals: { rssBytes: 0, memoryBytes: 100 * MB, cpuPercent: 0, threads: 0, openFiles: 0, connections: 0 },
+      totals: {
+        rssBytes: 0,
+        memoryBytes: 100 * MB,
+        memoryMeasure: 'pss',
+        cpuPercent: 0,
+        threads: 0,
+        openFiles: 0,
+        connections: 0,
+      },
     }));
     const health = {
       summary: { memory_measure: 'pss' },
