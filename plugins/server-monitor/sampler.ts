@@ -1,7 +1,20 @@
 // One sample of the server's whole process tree: RSS and CPU per process from
-// pidusage, PSS/threads/descriptors from /proc, connections of the tree.
+// pidusage, PSS/threads/descriptors/state from /proc, connections of the tree.
 import pidusage from 'pidusage';
-import { establishedConnections, openFiles, processTree, pssBytes, threadCount } from './proc.ts';
+import {
+  ageMs,
+  establishedConnections,
+  holdsSocket,
+  isExitedState,
+  listeningInodes,
+  openFiles,
+  type ProcessStat,
+  processTree,
+  pssBytes,
+  statOf,
+  threadCount,
+  uptimeSeconds,
+} from './proc.ts';
 
 export interface ProcessFigures {
   rssBytes: number;
@@ -10,16 +23,24 @@ export interface ProcessFigures {
   cpuPercent: number | undefined;
   threads: number | undefined;
   openFiles: number;
+  /** Clock ticks since boot at the process's start (with the pid, its identity). */
+  startTicks: number;
+  ageMs: number;
+  /** A worker holds the server's listening socket, has lived workerMinAgeMs, or was there at the first sample. */
+  worker: boolean;
 }
 
 export interface Sample {
   /** Milliseconds since the epoch. */
   at: number;
   rootAlive: boolean;
+  /** Live processes only: a zombie has exited, whatever /proc still lists. */
   processes: Record<number, ProcessFigures>;
+  /** Followed processes seen as zombies (Z/X) at this sample. */
+  exited: number[];
   totals: {
     rssBytes: number;
-    /** PSS summed over the tree when every process's was readable, else RSS summed. */
+    /** PSS summed over the live tree when every process's was readable, else RSS summed. */
     memoryBytes: number;
     memoryMeasure: 'pss' | 'rss';
     cpuPercent: number;
@@ -33,43 +54,66 @@ export interface LocalSampler {
   sample(): Promise<Sample>;
 }
 
-// Reading smaps_rollup (~3 ms a process: the kernel walks every mapping) and counting
-// connections (a readlink per descriptor, then the kernel's TCP table) dominate a
-// sample's cost (measured ~10 ms each for a 3-process tree), so they are read at most
-// this often; in between, each process's PSS follows its RSS change since the last read.
-const PSS_EVERY_MS = 5000;
+export interface LocalSamplerOptions {
+  /** The server's TCP port; a process holding a socket listening on it is a worker. Any port when undefined. */
+  port?: number;
+  workerMinAgeMs: number;
+}
+
+// Counting connections (a readlink per descriptor, then the kernel's TCP table) is
+// read at most this often; PSS is read every sample (the leak fit uses only real reads).
 const CONNECTIONS_EVERY_MS = 10_000;
 
-export function createLocalSampler(rootPid: number): LocalSampler {
-  const seen = new Set<number>();
-  const pssRead = new Map<number, { at: number; pss: number | undefined; rss: number }>();
+const identity = (pid: number, stat: ProcessStat) => `${pid}@${stat.startTicks}`;
+
+export function createLocalSampler(rootPid: number, options: LocalSamplerOptions): LocalSampler {
+  const seen = new Set<string>();
+  const workers = new Set<string>();
+  // Processes followed by pid even when no longer below the root: orphans of a dead master keep serving.
+  let followed = new Map<number, number>();
+  let first = true;
   let connections = { at: 0, count: 0 };
-  const pssOf = (pid: number, rss: number, at: number): number | undefined => {
-    const last = pssRead.get(pid);
-    if (last && at - last.at < PSS_EVERY_MS) return last.pss === undefined ? undefined : last.pss + (rss - last.rss);
-    const pss = pssBytes(pid);
-    pssRead.set(pid, { at, pss, rss });
-    return pss;
-  };
   return {
     async sample() {
-      const pids = processTree(rootPid);
+      const candidates = new Set(processTree(rootPid));
+      for (const [pid, startTicks] of followed) {
+        if (candidates.has(pid) || statOf(pid)?.startTicks !== startTicks) continue;
+        for (const p of processTree(pid)) candidates.add(p);
+      }
+      const uptime = uptimeSeconds();
+      const live = new Map<number, ProcessStat>();
+      const exited: number[] = [];
+      for (const pid of candidates) {
+        const stat = statOf(pid);
+        if (!stat) continue;
+        if (isExitedState(stat.state)) exited.push(pid);
+        else live.set(pid, stat);
+      }
+      const pids = [...live.keys()];
       const at = Date.now();
       const usage = pids.length > 0 ? await pidusage(pids).catch(() => ({})) : {};
+      const inodes = listeningInodes(options.port);
       const processes: Record<number, ProcessFigures> = {};
-      for (const pid of pids) {
+      for (const [pid, stat] of live) {
         const u = (usage as Record<number, { memory: number; cpu: number } | undefined>)[pid];
         if (!u) continue;
+        const id = identity(pid, stat);
+        const age = ageMs(stat.startTicks, uptime);
+        if (!workers.has(id) && (first || age >= options.workerMinAgeMs || holdsSocket(pid, inodes))) workers.add(id);
         processes[pid] = {
           rssBytes: u.memory,
-          pssBytes: pssOf(pid, u.memory, at),
-          cpuPercent: seen.has(pid) ? u.cpu : undefined,
+          pssBytes: pssBytes(pid),
+          cpuPercent: seen.has(id) ? u.cpu : undefined,
           threads: threadCount(pid),
           openFiles: openFiles(pid),
+          startTicks: stat.startTicks,
+          ageMs: Math.round(age),
+          worker: workers.has(id),
         };
-        seen.add(pid);
+        seen.add(id);
       }
-      for (const pid of pssRead.keys()) if (!(pid in processes)) pssRead.delete(pid);
+      first = false;
+      followed = new Map([...live].filter(([pid]) => pid in processes).map(([pid, stat]) => [pid, stat.startTicks]));
       if (at - connections.at >= CONNECTIONS_EVERY_MS) connections = { at, count: establishedConnections(pids) };
       const figures = Object.values(processes);
       const sum = (pick: (f: ProcessFigures) => number | undefined) =>
@@ -79,6 +123,7 @@ export function createLocalSampler(rootPid: number): LocalSampler {
         at,
         rootAlive: rootPid in processes,
         processes,
+        exited,
         totals: {
           rssBytes: sum((f) => f.rssBytes),
           memoryBytes: pssComplete ? sum((f) => f.pssBytes) : sum((f) => f.rssBytes),
