@@ -1,41 +1,96 @@
 // Detection power and false positives of the leak verdict on scenarios/memory-leak.yml:
-// the healthy target run N times (how often it is wrongly called a leak), and the
-// leak fault at several sizes per request (how often it is caught). Each run's health
-// report is kept under --keep (default /tmp/leak-bench) for re-analysis.
+// the healthy target run N times (how often it is wrongly called a leak), the leak fault
+// at several sizes per request (how often it is caught), and a healthy real server,
+// Debian's uvicorn --workers 2 on a bare ASGI app, M times. Each run's health report is
+// kept under --keep (default /tmp/leak-bench) for re-analysis.
 // Prints figures; asserts nothing.
-//   npm run bench:leak [-- --healthy 20 --runs 10 --sizes 8 --keep /tmp/leak-bench]
+//   npm run bench:leak [-- --healthy 20 --runs 10 --sizes 8 --uvicorn 5 --keep /tmp/leak-bench]
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runArtillery } from '../scripts/lib/artillery-cli.ts';
-import { startTarget } from '../target/launch.ts';
+import { ROOT, startTarget } from '../target/launch.ts';
 
 const { values } = parseArgs({
   options: {
     healthy: { type: 'string', default: '20' },
     runs: { type: 'string', default: '10' },
     sizes: { type: 'string', default: '8' },
+    uvicorn: { type: 'string', default: '5' },
     keep: { type: 'string', default: path.join(tmpdir(), 'leak-bench') },
   },
 });
 
 interface Outcome {
   leak: boolean;
+  sent: number;
   slope: number;
   kibPerRequest: number;
   growth: number;
 }
 
-async function memoryLeakRun(targetArgs: string[], label: string): Promise<Outcome> {
-  const target = await startTarget(targetArgs);
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** uvicorn --workers 2 (Debian's python3-uvicorn) on the tests' bare ASGI receiver. */
+async function startUvicorn(): Promise<Server> {
+  const port = await freePort();
+  const args = ['-m', 'uvicorn', '--workers', '2', '--host', '127.0.0.1', '--port', String(port)];
+  const child = spawn(
+    '/usr/bin/python3',
+    [...args, '--app-dir', path.join(ROOT, 'test/fixtures'), 'asgi_receiver:app'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(url).then(
+      () => true,
+      () => false,
+    ));
+    i++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function memoryLeakRun(
+  start: () => Promise<Server>,
+  label: string,
+  env: Record<string, string> = {},
+): Promise<Outcome> {
+  const target = await start();
   const dir = mkdtempSync(path.join(tmpdir(), 'leak-bench-'));
   try {
     const out = path.join(dir, 'out.json');
     await runArtillery('scenarios/memory-leak.yml', {
       target: target.url,
       outputJson: out,
-      env: { REPORTS_DIR: dir },
+      env: { ...env, REPORTS_DIR: dir },
       onOutput: () => {},
     });
     const health = readdirSync(dir).find((f) => f.startsWith('server_health_report_'));
@@ -45,6 +100,7 @@ async function memoryLeakRun(targetArgs: string[], label: string): Promise<Outco
       .aggregate.counters;
     return {
       leak: counters['server.leak_detected'] === 1,
+      sent: counters['webhook.sent'] ?? 0,
       slope: counters['server.leak_slope_mb_per_min'] ?? Number.NaN,
       kibPerRequest: counters['server.leak_kib_per_request'] ?? Number.NaN,
       growth: counters['server.memory_growth_mb'] ?? Number.NaN,
@@ -56,18 +112,25 @@ async function memoryLeakRun(targetArgs: string[], label: string): Promise<Outco
 }
 
 const describe = (o: Outcome[]) =>
-  `${o.filter((x) => x.leak).length}/${o.length} flagged; KiB/request ${o.map((x) => x.kibPerRequest).join(', ')}; slopes ${o.map((x) => x.slope).join(', ')} MB/min; growth ${o.map((x) => x.growth).join(', ')} MB`;
+  `${o.filter((x) => x.leak).length}/${o.length} flagged; signals sent ${o.map((x) => x.sent).join(', ')}; KiB/request ${o.map((x) => x.kibPerRequest).join(', ')}; slopes ${o.map((x) => x.slope).join(', ')} MB/min; growth ${o.map((x) => x.growth).join(', ')} MB`;
 
 async function main() {
   const healthy: Outcome[] = [];
-  for (let i = 0; i < Number(values.healthy); i++) healthy.push(await memoryLeakRun([], `healthy-${i + 1}`));
+  const reference = (args: string[]) => () => startTarget(args);
+  for (let i = 0; i < Number(values.healthy); i++) healthy.push(await memoryLeakRun(reference([]), `healthy-${i + 1}`));
   if (healthy.length > 0) console.log(`healthy target: ${describe(healthy)}`);
   for (const kb of values.sizes.split(',').filter(Boolean)) {
     const runs: Outcome[] = [];
     for (let i = 0; i < Number(values.runs); i++)
-      runs.push(await memoryLeakRun(['--fault', 'leak', '--leak-kb', kb], `leak-${kb}-${i + 1}`));
+      runs.push(await memoryLeakRun(reference(['--fault', 'leak', '--leak-kb', kb]), `leak-${kb}-${i + 1}`));
     console.log(`leak ${kb} KiB per signal (${Number(kb)} MB per 1,000): ${describe(runs)}`);
   }
+  // No login or webhook API on this receiver: one webhook given directly.
+  const webhook = { WEBHOOK_TOKEN: 'bench-token', WEBHOOK_SECRET: 'bench-secret' };
+  const uvicorn: Outcome[] = [];
+  for (let i = 0; i < Number(values.uvicorn); i++)
+    uvicorn.push(await memoryLeakRun(startUvicorn, `uvicorn-${i + 1}`, webhook));
+  if (uvicorn.length > 0) console.log(`uvicorn --workers 2, healthy: ${describe(uvicorn)}`);
 }
 
 main().catch((err: unknown) => {

@@ -124,7 +124,7 @@ export interface LeakRules {
 
 export const DEFAULT_LEAK_RULES: LeakRules = {
   warmupFraction: 0.2,
-  minKibPerRequest: 4,
+  minKibPerRequest: 6,
   minSlopeMbPerMin: 2,
   minGrowthMb: 10,
 };

@@ -190,10 +190,12 @@ export function createMonitor(
   }
 
   function memoryAnalysis(): MemoryAnalysis {
-    const points = samples.map((s) => {
-      if (source.kind === 'remote') return { at: s.at, bytes: s.totals.memoryBytes, segment: segments.get(s) };
-      return { at: s.at, ...workerMemory(s) };
-    });
+    const points = samples
+      .filter((s) => s.pssRead !== false)
+      .map((s) => {
+        if (source.kind === 'remote') return { at: s.at, bytes: s.totals.memoryBytes, segment: segments.get(s) };
+        return { at: s.at, ...workerMemory(s) };
+      });
     return analyseMemory(points, config.leakRules, requestsBetween);
   }
 
