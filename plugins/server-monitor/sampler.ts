@@ -109,7 +109,12 @@ export function createLocalSampler(rootPid: number, options: LocalSamplerOptions
       const pids = [...live.keys()];
       const at = Date.now();
       const usage = pids.length > 0 ? await pidusage(pids).catch(() => ({})) : {};
-      const inodes = listeningInodes(options.port);
+      // The kernel's TCP table is read only while some process is not yet known as a worker.
+      let inodes: Set<string> | undefined;
+      const listening = (pid: number) => {
+        inodes ??= listeningInodes(options.port);
+        return holdsSocket(pid, inodes);
+      };
       const processes: Record<number, ProcessFigures> = {};
       fresh = true;
       for (const [pid, stat] of live) {
@@ -117,7 +122,7 @@ export function createLocalSampler(rootPid: number, options: LocalSamplerOptions
         if (!u) continue;
         const id = identity(pid, stat);
         const age = ageMs(stat.startTicks, uptime);
-        if (!workers.has(id) && (first || age >= options.workerMinAgeMs || holdsSocket(pid, inodes))) workers.add(id);
+        if (!workers.has(id) && (first || age >= options.workerMinAgeMs || listening(pid))) workers.add(id);
         processes[pid] = {
           rssBytes: u.memory,
           pssBytes: pssOf(pid, id, at),

@@ -200,6 +200,8 @@ async function run(
     failedGates: verdict.gates.filter((g) => !g.passed && g.expression.startsWith('server.')).map((g) => g.expression),
   };
   rmSync(dir, { recursive: true, force: true });
+  const shown = Object.entries(counters).filter(([k]) => /^server\.(worker|root|tasks|scrape|leak_d)/.test(k));
+  console.log(`observed (${scenario}): ${shown.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   return result;
 }
 
