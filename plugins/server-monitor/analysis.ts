@@ -3,8 +3,8 @@
 // A leak is told from warm-up and caches by the trend after warm-up, not by
 // last-minus-first: a least-squares line of memory against time with a 95 %
 // confidence interval on its slope. Caches and pools plateau (slope ~0, interval
-// straddling it); a leak climbs (the interval above zero, and the growth per request
-// above a floor).
+// straddling it); a leak climbs (the interval above zero, and the growth per request,
+// from the robust Theil-Sen slope, above a floor).
 //
 // Two things real process trees do to that line are handled here:
 // - A worker that dies or starts makes memory step down or up. The fit is pooled over
@@ -105,6 +105,32 @@ export function fitSegmented(points: Point[]): LinearFit | undefined {
   };
 }
 
+// Pairs grow with the square of the points: longer runs are thinned evenly to this many.
+const MAX_PAIRWISE_POINTS = 1000;
+
+/**
+ * Theil-Sen slope: the median of the slopes between every two points of the same
+ * segment. A managed heap grows in steps (V8 takes a new page of a few MB, a GC hands
+ * one back): one step pulls a least-squares line by several KiB a request on a
+ * 1,000-request run, while the median of pairwise slopes follows the steady climb.
+ */
+export function medianPairwiseSlope(points: Point[]): number | undefined {
+  const every = Math.ceil(points.length / MAX_PAIRWISE_POINTS);
+  const thinned = points.filter((_, i) => i % every === 0);
+  const slopes: number[] = [];
+  for (let i = 0; i < thinned.length; i++) {
+    const a = thinned[i] as Point;
+    for (let j = i + 1; j < thinned.length; j++) {
+      const b = thinned[j] as Point;
+      if (b.segment === a.segment && b.x !== a.x) slopes.push((b.y - a.y) / (b.x - a.x));
+    }
+  }
+  if (slopes.length === 0) return undefined;
+  slopes.sort((x, y) => x - y);
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 === 1 ? slopes[mid] : ((slopes[mid - 1] as number) + (slopes[mid] as number)) / 2;
+}
+
 /** Plain least squares (one segment). */
 export function fitLine(xs: number[], ys: number[]): LinearFit | undefined {
   const n = Math.min(xs.length, ys.length);
@@ -146,6 +172,8 @@ export interface MemoryAnalysis {
   warmupEndAt: number;
   /** MB the trend adds over the span after warm-up. */
   trendGrowthMb: number;
+  /** Theil-Sen slope after warm-up, MB per minute: what the per-request figure is made of. */
+  robustSlopeMbPerMin: number | undefined;
   /** Requests served over the fitted span, when known. */
   requests: number | undefined;
   /** KiB the trend retains per request served, when the request count is known. */
@@ -177,6 +205,7 @@ export function analyseMemory(
       originAt: 0,
       warmupEndAt: 0,
       trendGrowthMb: 0,
+      robustSlopeMbPerMin: undefined,
       requests: undefined,
       kibPerRequest: undefined,
       rule: 'per-time',
@@ -186,14 +215,17 @@ export function analyseMemory(
   const peakMb = maxOf(live.map((p) => p.bytes)) / MB;
   const warmupEnd = first.at + (last.at - first.at) * rules.warmupFraction;
   const steady = live.filter((p) => p.at >= warmupEnd);
-  const trend = fitSegmented(
-    steady.map((p) => ({ x: (p.at - first.at) / 60_000, y: p.bytes / MB, segment: p.segment })),
-  );
+  const fitted = steady.map((p) => ({ x: (p.at - first.at) / 60_000, y: p.bytes / MB, segment: p.segment }));
+  const trend = fitSegmented(fitted);
+  const robustSlopeMbPerMin = medianPairwiseSlope(fitted);
   const fromAt = steady[0]?.at ?? 0;
   const toAt = steady.at(-1)?.at ?? 0;
   const trendGrowthMb = trend ? (trend.slope * (toAt - fromAt)) / 60_000 : 0;
   const requests = steady.length > 1 ? requestsBetween?.(fromAt, toAt) : undefined;
-  const kibPerRequest = requests ? (trendGrowthMb * 1024) / requests : undefined;
+  const kibPerRequest =
+    requests && robustSlopeMbPerMin !== undefined
+      ? (robustSlopeMbPerMin * ((toAt - fromAt) / 60_000) * 1024) / requests
+      : undefined;
   const significant = !!trend && trend.slopeLow > 0;
   const leak =
     kibPerRequest !== undefined
@@ -207,6 +239,7 @@ export function analyseMemory(
     originAt: first.at,
     warmupEndAt: warmupEnd,
     trendGrowthMb,
+    robustSlopeMbPerMin,
     requests,
     kibPerRequest,
     rule: kibPerRequest !== undefined ? 'per-request' : 'per-time',

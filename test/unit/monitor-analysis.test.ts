@@ -7,6 +7,7 @@ import {
   fitLine,
   fitSegmented,
   interpolateCumulative,
+  medianPairwiseSlope,
   tQuantile975,
 } from '../../plugins/server-monitor/analysis.ts';
 import { parsePrometheus } from '../../plugins/server-monitor/remote-source.ts';
@@ -104,6 +105,33 @@ describe('leak verdict', () => {
     assert.equal(m.baselineMb, 100);
     assert.equal(m.peakMb, 200);
     assert.equal(m.growthMb, 100);
+  });
+});
+
+describe('robust slope (Theil-Sen)', () => {
+  it('follows a steady climb through a heap step that drags least squares', () => {
+    const points = Array.from({ length: 30 }, (_, x) => ({ x, y: 0.1 * x + (x >= 25 ? 3.4 : 0) }));
+    assert.ok(Math.abs((medianPairwiseSlope(points) ?? 0) - 0.1) < 1e-9);
+    assert.ok(
+      (fitLine(
+        points.map((p) => p.x),
+        points.map((p) => p.y),
+      )?.slope ?? 0) > 0.15,
+    );
+  });
+
+  it('pairs only points of the same segment', () => {
+    const points = [0, 1, 2, 3]
+      .flatMap((x) => [{ x, y: x, segment: 'a' }])
+      .concat([4, 5, 6, 7].map((x) => ({ x, y: x - 40, segment: 'b' })));
+    assert.equal(medianPairwiseSlope(points), 1);
+  });
+
+  it('thins long runs: 200,000 points in well under a second', () => {
+    const started = Date.now();
+    const points = Array.from({ length: 200_000 }, (_, x) => ({ x, y: 2 * x }));
+    assert.equal(medianPairwiseSlope(points), 2);
+    assert.ok(Date.now() - started < 2000);
   });
 });
 
