@@ -200,7 +200,7 @@ async function run(
     failedGates: verdict.gates.filter((g) => !g.passed && g.expression.startsWith('server.')).map((g) => g.expression),
   };
   rmSync(dir, { recursive: true, force: true });
-  const shown = Object.entries(counters).filter(([k]) => /^server\.(worker|root|tasks|scrape|leak_d)/.test(k));
+  const shown = Object.entries(counters).filter(([k]) => /^server\.(worker|root|tasks|scrape|leak_d|leak_k)/.test(k));
   console.log(`observed (${scenario}): ${shown.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   return result;
 }
