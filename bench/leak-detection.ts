@@ -5,12 +5,15 @@
 // kept under --keep (default /tmp/leak-bench) for re-analysis.
 // Prints figures; asserts nothing.
 //   npm run bench:leak [-- --healthy 20 --runs 10 --sizes 8 --uvicorn 5 --keep /tmp/leak-bench]
+//   npm run bench:leak -- --reanalyse /tmp/leak-bench   (the current rule on the kept reports' samples)
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { analyseMemory } from '../plugins/server-monitor/analysis.ts';
+import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
 import { runArtillery } from '../scripts/lib/artillery-cli.ts';
 import { ROOT, startTarget } from '../target/launch.ts';
 
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '8' },
     uvicorn: { type: 'string', default: '5' },
     keep: { type: 'string', default: path.join(tmpdir(), 'leak-bench') },
+    reanalyse: { type: 'string' },
   },
 });
 
@@ -114,7 +118,39 @@ async function memoryLeakRun(
 const describe = (o: Outcome[]) =>
   `${o.filter((x) => x.leak).length}/${o.length} flagged; signals sent ${o.map((x) => x.sent).join(', ')}; KiB/request ${o.map((x) => x.kibPerRequest).join(', ')}; slopes ${o.map((x) => x.slope).join(', ')} MB/min; growth ${o.map((x) => x.growth).join(', ')} MB`;
 
+/**
+ * The current leak rule on the samples of kept reports: the same points the monitor fitted
+ * (workers' memory, segments by worker set), and the requests it counted over its fitted span.
+ */
+function reanalyse(dir: string): void {
+  const groups = new Map<string, string[]>();
+  for (const file of readdirSync(dir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
+    const report = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as HealthReport;
+    const points = report.samples
+      .filter((s) => s.pssRead !== false)
+      .map((s) => {
+        const workers = Object.entries(s.processes).filter(([, p]) => p.worker);
+        const bytes = workers.reduce((total, [, p]) => total + (p.pssBytes ?? p.rssBytes), 0);
+        return { at: s.at, bytes, segment: workers.map(([pid]) => pid).join(',') };
+      });
+    const stored = report.memory;
+    const span = (points.at(-1)?.at ?? 0) - stored.warmupEndAt;
+    const perMs = stored.requests !== undefined && span > 0 ? stored.requests / span : undefined;
+    const m = analyseMemory(points, undefined, (from, to) => (perMs === undefined ? undefined : (to - from) * perMs));
+    const label = file.replace(/-\d+\.json$/, '');
+    const line = `${m.leak ? 'LEAK' : 'ok'} ${m.kibPerRequest?.toFixed(1) ?? 'n/a'}`;
+    groups.set(label, [...(groups.get(label) ?? []), line]);
+  }
+  for (const [label, lines] of groups) {
+    const flagged = lines.filter((l) => l.startsWith('LEAK')).length;
+    console.log(
+      `${label}: ${flagged}/${lines.length} flagged; KiB/request ${lines.map((l) => l.split(' ')[1]).join(', ')}`,
+    );
+  }
+}
+
 async function main() {
+  if (values.reanalyse) return reanalyse(values.reanalyse);
   const healthy: Outcome[] = [];
   const reference = (args: string[]) => () => startTarget(args);
   for (let i = 0; i < Number(values.healthy); i++) healthy.push(await memoryLeakRun(reference([]), `healthy-${i + 1}`));
