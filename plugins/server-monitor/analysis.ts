@@ -151,7 +151,7 @@ export interface LeakRules {
 
 export const DEFAULT_LEAK_RULES: LeakRules = {
   warmupFraction: 0.2,
-  minKibPerRequest: 6,
+  minKibPerRequest: 8.5,
   minSlopeMbPerMin: 2,
   minGrowthMb: 10,
 };
