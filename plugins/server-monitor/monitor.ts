@@ -150,6 +150,10 @@ export function createMonitor(
   function observeScrape(sample: Sample, scrape: Scrape): boolean {
     lastScrapeFailed = !scrape.ok;
     if (!scrape.ok) {
+      if (scrapeFailures.length === 0 && source.kind === 'remote')
+        output.notice?.(
+          `Server monitor: ${source.metricsUrl} did not answer; failed scrapes count in server.scrape_failures`,
+        );
       scrapeFailures.push(sample.at);
       files.log(`${new Date(sample.at).toISOString()} scrape_failed`);
       return false;
