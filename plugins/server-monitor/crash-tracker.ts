@@ -97,21 +97,28 @@ export interface RestartTracker {
   measured(): boolean;
 }
 
-/** A remote process restarted when process_start_time_seconds changes between scrapes. */
+/**
+ * A remote process restarted when process_start_time_seconds moves to a time later than any
+ * seen and later than the first scrape. Behind a balancer or a Node cluster, scrapes reach
+ * processes started at slightly different times before the run: switching among them is
+ * not a restart.
+ */
 export function createRestartTracker(): RestartTracker {
-  let startTime: number | undefined;
+  let firstAt: number | undefined;
+  let latest: number | undefined;
   const all: TreeEvent[] = [];
   return {
     observe(at, startTimeSeconds) {
       if (startTimeSeconds === undefined) return [];
-      const changed = startTime !== undefined && startTimeSeconds !== startTime;
-      startTime = startTimeSeconds;
-      if (!changed) return [];
+      firstAt ??= at;
+      const restarted = latest !== undefined && startTimeSeconds > latest && startTimeSeconds * 1000 > firstAt;
+      latest = Math.max(latest ?? startTimeSeconds, startTimeSeconds);
+      if (!restarted) return [];
       const event: TreeEvent = { at, kind: 'restarted', pid: 0 };
       all.push(event);
       return [event];
     },
     events: () => [...all],
-    measured: () => startTime !== undefined,
+    measured: () => latest !== undefined,
   };
 }

@@ -101,6 +101,15 @@ describe('remote restarts', () => {
     assert.equal(r.measured(), true);
   });
 
+  it('scrapes reaching processes started before the run (a cluster, a balancer) are not restarts', () => {
+    const r = createRestartTracker();
+    const firstScrape = 2_000_000;
+    for (const [i, start] of [1000, 1001, 1000, 1001, 999].entries()) {
+      assert.deepEqual(r.observe(firstScrape + i * 1000, start), []);
+    }
+    assert.deepEqual(kinds(r.observe(firstScrape + 9000, 2005)), ['restarted:0']);
+  });
+
   it('an endpoint without a start time cannot see crashes', () => {
     const r = createRestartTracker();
     r.observe(0, undefined);
