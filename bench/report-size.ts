@@ -25,12 +25,22 @@ function periods(): PeriodStats[] {
 
 function samples(): Sample[] {
   return Array.from({ length: HOUR_S }, (_, i) => {
-    const proc = (rss: number) => ({ rssBytes: rss, pssBytes: rss * 0.8, cpuPercent: 20, threads: 11, openFiles: 25 });
+    const proc = (rss: number) => ({
+      rssBytes: rss,
+      pssBytes: rss * 0.8,
+      cpuPercent: 20,
+      threads: 11,
+      openFiles: 25,
+      startTicks: 1000,
+      ageMs: 60_000 + i * 1000,
+      worker: true,
+    });
     const rss = (80 + (i % 60) / 10) * MB;
     return {
       at: start + i * 1000,
       rootAlive: true,
       processes: { 100: proc(rss), 101: proc(rss + MB), 102: proc(rss + 2 * MB) },
+      exited: [],
       totals: {
         rssBytes: 3 * rss,
         memoryBytes: 2.4 * rss,

@@ -31,7 +31,10 @@ function main(): void {
     ...(values['metrics-url'] ? { SERVER_METRICS_URL: values['metrics-url'] } : {}),
   };
   const config = readMonitorConfig({}, env);
-  const monitor = createMonitor(config, values.target, 'standalone', values.quiet ? undefined : console.log);
+  const monitor = createMonitor(config, values.target, 'standalone', {
+    echo: values.quiet ? undefined : console.log,
+    notice: console.log,
+  });
   const finish = (interrupted: boolean) => {
     monitor.stop();
     const { file } = monitor.writeReport(interrupted);

@@ -155,6 +155,8 @@ export function createTargetServer(options: TargetOptions, key: string): { serve
       `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
       '# TYPE process_cpu_seconds_total counter',
       `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+      '# TYPE process_start_time_seconds gauge',
+      `process_start_time_seconds ${Math.round(Date.now() / 1000 - process.uptime())}`,
       '# TYPE webhook_orders_processed_total counter',
       `webhook_orders_processed_total ${state.ordersProcessed}`,
       '# TYPE webhook_requests_total counter',

@@ -1,7 +1,8 @@
-// The guide's outputs, kept compatible with its Python monitor: monitor.log, one line
-// a sample or alert as they happen (so an interrupted run keeps them), and
-// server_health_report_<time>.json with the guide's summary keys and every sample.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+// The guide's outputs, kept compatible with its Python monitor: a log, one line a sample
+// or alert as they happen (so an interrupted run keeps them), and a health report with
+// the guide's summary keys and every sample. Both are named like the run's other files:
+// monitor_<scenario>-<stamp>.log and server_health_report_<scenario>-<stamp>.json.
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MemoryAnalysis } from './analysis.ts';
 import type { TreeEvent } from './crash-tracker.ts';
@@ -20,9 +21,12 @@ export interface HealthSummary {
   memory_growth_mb: number;
   avg_response_time_ms: number | null;
   total_alerts: number;
-  worker_crashes: number;
+  /** null where the source cannot see crashes (a metrics endpoint without process_start_time_seconds). */
+  worker_crashes: number | null;
   worker_starts: number;
-  root_died: boolean;
+  tasks_started: number;
+  root_died: boolean | null;
+  scrape_failures: number;
   leak_detected: boolean;
   leak_slope_mb_per_min: number | null;
   leak_slope_ci95_mb_per_min: [number, number] | null;
@@ -54,6 +58,7 @@ export function sampleLine(sample: Sample): string {
     `rss_mb=${(t.rssBytes / MB).toFixed(1)}`,
     `cpu_percent=${t.cpuPercent.toFixed(1)}`,
     `processes=${Object.keys(sample.processes).length}`,
+    ...(sample.exited.length > 0 ? [`zombies=${sample.exited.length}`] : []),
     `threads=${t.threads}`,
     `open_files=${t.openFiles}`,
     `connections=${t.connections}`,
@@ -67,21 +72,64 @@ export function alertLine(alert: Alert): string {
 export interface HealthFiles {
   log(line: string): void;
   writeReport(report: HealthReport): string;
+  /** A configuration error ended the run: remove what was written. */
+  discard(): void;
 }
 
-export function createHealthFiles(dir: string, startedAt: Date, echo?: (line: string) => void): HealthFiles {
-  mkdirSync(dir, { recursive: true });
-  const logFile = path.join(dir, 'monitor.log');
-  const stamp = startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
-  const reportFile = path.join(dir, `server_health_report_${stamp}.json`);
+/**
+ * The stamp of a run's file names: a sortable, file-name-safe time, 2026-11-28T04-05-06.
+ * The same rule as plugins/verdict/verdict-file.ts `fileStamp`, copied on purpose (a
+ * plugin imports nothing from another); both are given the run's start time.
+ */
+export function fileStamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+/**
+ * `startedAt` is read when a file is first written: Artillery sets the run's start time
+ * after plugins are created. Log lines wait in memory until it is known.
+ */
+export function createHealthFiles(
+  dir: string,
+  scenario: string,
+  startedAt: () => Date | undefined,
+  echo?: (line: string) => void,
+): HealthFiles {
+  let base: string | undefined;
+  let pending: string[] = [];
+  let logWritten = false;
+  let discarded = false;
+  const baseName = (fallback?: Date): string | undefined => {
+    const at = startedAt() ?? fallback;
+    if (base === undefined && at) base = `${scenario}-${fileStamp(at)}`;
+    return base;
+  };
+  const logFile = (name: string) => path.join(dir, `monitor_${name}.log`);
   return {
     log(line) {
-      appendFileSync(logFile, `${line}\n`);
       echo?.(line);
+      if (discarded) return;
+      pending.push(line);
+      const name = baseName();
+      if (name === undefined) return;
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(logFile(name), `${pending.join('\n')}\n`);
+      logWritten = true;
+      pending = [];
     },
     writeReport(report) {
-      writeFileSync(reportFile, `${JSON.stringify(report, null, 1)}\n`);
-      return reportFile;
+      const name = baseName(new Date(report.started_at)) as string;
+      mkdirSync(dir, { recursive: true });
+      if (pending.length > 0) appendFileSync(logFile(name), `${pending.join('\n')}\n`);
+      pending = [];
+      const file = path.join(dir, `server_health_report_${name}.json`);
+      writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+      return file;
+    },
+    discard() {
+      discarded = true;
+      pending = [];
+      if (logWritten && base) rmSync(logFile(base), { force: true });
     },
   };
 }

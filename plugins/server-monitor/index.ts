@@ -25,6 +25,8 @@ interface ArtilleryGlobal {
   globalEvents: { emit(event: string, payload: unknown): void };
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
   log(message: string): void;
+  /** Set by Artillery after plugins are created, before the load starts. */
+  testInfo?: { metadata?: { startedAt?: number } };
   plugins: { name: string; plugin?: { script?: { config?: { ensure?: { conditions?: EnsureCondition[] } } } } }[];
 }
 
@@ -48,7 +50,13 @@ export class Plugin {
     let config: MonitorConfig;
     try {
       config = readMonitorConfig((script.config.plugins?.['server-monitor'] ?? {}) as PluginOptions, process.env);
-      monitor = createMonitor(config, target, scenario);
+      monitor = createMonitor(config, target, scenario, {
+        runStartedAt: () => {
+          const at = artillery.testInfo?.metadata?.startedAt;
+          return at === undefined ? undefined : new Date(at);
+        },
+        notice: (line) => artillery.log(line),
+      });
     } catch (err) {
       if (!(err instanceof SelectorError || err instanceof MonitorConfigError)) throw err;
       console.error(`server-monitor: ${err.message}`);
@@ -80,8 +88,12 @@ export class Plugin {
         artillery.globalEvents.emit('server-monitor:report', { file, report });
       },
     });
-    // Last resort for exits that skip beforeExit (a fatal configuration error in a hook).
-    process.once('exit', () => monitor.writeReport(true));
+    // Exits that skip beforeExit: a configuration error (exit 2) leaves no report files;
+    // any other (a fatal error in a hook) still gets its health report.
+    process.once('exit', (code) => {
+      if (code === 2) monitor.discardFiles();
+      else monitor.writeReport(true);
+    });
   }
 
   cleanup(done: () => void): void {

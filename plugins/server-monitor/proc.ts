@@ -1,6 +1,7 @@
 // Linux /proc readers: the process table, listening sockets, and the per-process
 // figures pidusage does not give (PSS, threads, descriptors). Each returns
 // undefined or an empty result when the process is gone or unreadable.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface ProcessEntry {
@@ -27,12 +28,50 @@ function numericEntries(dir: string): number[] {
   }
 }
 
-/** ppid is field 4 of /proc/<pid>/stat, counted after the parenthesised command name. */
-export function parentOf(pid: number): number | undefined {
+export interface ProcessStat {
+  ppid: number;
+  /** R, S, D, ... ; Z (zombie) and X (dead) mean the process has exited. */
+  state: string;
+  /** Start time in clock ticks since boot: with the pid, it names one process (pids are reused). */
+  startTicks: number;
+}
+
+/** Fields of /proc/<pid>/stat, counted after the parenthesised command name (which may hold spaces). */
+export function statOf(pid: number): ProcessStat | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[1]);
+  // fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22 (starttime).
+  return { state: fields[0] ?? '?', ppid: Number(fields[1]), startTicks: Number(fields[19]) };
+}
+
+export function parentOf(pid: number): number | undefined {
+  return statOf(pid)?.ppid;
+}
+
+export const isExitedState = (state: string): boolean => state === 'Z' || state === 'X';
+
+let ticksPerSecond: number | undefined;
+/** USER_HZ, the unit of starttime: `getconf CLK_TCK`, 100 on every common Linux build. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** Seconds since boot, the clock starttime is counted on. */
+export function uptimeSeconds(): number {
+  return Number((read('/proc/uptime') ?? '0').split(' ')[0]);
+}
+
+/** How long ago the process started, in ms, from its start ticks and the uptime read once per sample. */
+export function ageMs(startTicks: number, uptimeS: number): number {
+  return Math.max(0, (uptimeS - startTicks / clockTicksPerSecond()) * 1000);
 }
 
 export function listProcesses(): ProcessEntry[] {
@@ -59,9 +98,9 @@ function childrenOf(pid: number): number[] | undefined {
   return children;
 }
 
-/** The root and every process below it; empty when the root is gone. */
+/** The root and every process below it, zombies included; empty when the root is gone from /proc. */
 export function processTree(root: number): number[] {
-  if (!isAlive(root)) return [];
+  if (statOf(root) === undefined) return [];
   const tree: number[] = [];
   const queue = [root];
   let table: ProcessEntry[] | undefined;
@@ -80,8 +119,10 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
+/** Running (or sleeping): neither gone nor a zombie. */
 export function isAlive(pid: number): boolean {
-  return read(`/proc/${pid}/stat`) !== undefined;
+  const stat = statOf(pid);
+  return stat !== undefined && !isExitedState(stat.state);
 }
 
 function socketInodes(pid: number): Set<string> {
@@ -120,15 +161,27 @@ function tcpTable(): TcpRow[] {
   return rows;
 }
 
-/** PIDs holding a socket that listens on the TCP port; forked workers share the master's. */
-export function pidsListeningOn(port: number, table: ProcessEntry[] = listProcesses()): number[] {
-  const inodes = new Set(
+/** Inodes of the sockets listening on the TCP port, or on any port when none is given. */
+export function listeningInodes(port?: number): Set<string> {
+  return new Set(
     tcpTable()
-      .filter((r) => r.state === TCP_LISTEN && r.localPort === port)
+      .filter((r) => r.state === TCP_LISTEN && (port === undefined || r.localPort === port))
       .map((r) => r.inode),
   );
+}
+
+/** Whether the process holds a descriptor on one of these listening sockets. */
+export function holdsSocket(pid: number, inodes: Set<string>): boolean {
+  if (inodes.size === 0) return false;
+  for (const inode of socketInodes(pid)) if (inodes.has(inode)) return true;
+  return false;
+}
+
+/** PIDs holding a socket that listens on the TCP port; forked workers share the master's. */
+export function pidsListeningOn(port: number, table: ProcessEntry[] = listProcesses()): number[] {
+  const inodes = listeningInodes(port);
   if (inodes.size === 0) return [];
-  return table.filter(({ pid }) => [...socketInodes(pid)].some((i) => inodes.has(i))).map((p) => p.pid);
+  return table.filter(({ pid }) => holdsSocket(pid, inodes)).map((p) => p.pid);
 }
 
 /** Established TCP connections held by any of the PIDs. */

@@ -1,6 +1,13 @@
 // For a server that is not on this machine: memory and CPU from its Prometheus
-// metrics endpoint (process_resident_memory_bytes, process_cpu_seconds_total).
+// metrics endpoint (process_resident_memory_bytes, process_cpu_seconds_total), and
+// process_start_time_seconds, which changes when the process restarts (a crash).
 import type { Sample } from './sampler.ts';
+
+export interface Scrape {
+  ok: boolean;
+  /** process_start_time_seconds; undefined when the endpoint does not expose it. */
+  startTimeSeconds: number | undefined;
+}
 
 export function parsePrometheus(text: string): Map<string, number> {
   const values = new Map<string, number>();
@@ -13,7 +20,7 @@ export function parsePrometheus(text: string): Map<string, number> {
 }
 
 export interface RemoteSampler {
-  sample(): Promise<Sample>;
+  sample(): Promise<Sample & { scrape: Scrape }>;
 }
 
 export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): RemoteSampler {
@@ -24,10 +31,13 @@ export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): Remot
       let values: Map<string, number>;
       try {
         const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
         values = parsePrometheus(await response.text());
       } catch {
-        return { at, rootAlive: false, processes: {}, totals: emptyTotals() };
+        const scrape = { ok: false, startTimeSeconds: undefined };
+        return { at, rootAlive: false, processes: {}, exited: [], totals: emptyTotals(), scrape };
       }
+      const scrape = { ok: true, startTimeSeconds: values.get('process_start_time_seconds') };
       const rss = values.get('process_resident_memory_bytes') ?? 0;
       const cpuSeconds = values.get('process_cpu_seconds_total');
       const cpuPercent =
@@ -39,6 +49,8 @@ export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): Remot
         at,
         rootAlive: true,
         processes: {},
+        exited: [],
+        scrape,
         totals: { ...emptyTotals(), rssBytes: rss, memoryBytes: rss, cpuPercent: Math.max(0, cpuPercent) },
       };
     },

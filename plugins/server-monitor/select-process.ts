@@ -28,14 +28,45 @@ export function portOf(target: string): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
-/** Of several matching processes, the one none of the others descends from (the master). */
-function topmost(pids: number[], table: ProcessEntry[]): number | undefined {
+/** Of several matching processes, those none of the others descends from (a master, not its workers). */
+function topmost(pids: number[], table: ProcessEntry[]): number[] {
   const set = new Set(pids);
   const parent = new Map(table.map((p) => [p.pid, p.ppid]));
-  return pids.find((pid) => {
+  return pids.filter((pid) => {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (set.has(p)) return false;
     return true;
   });
+}
+
+/** This process and every process above it: the load generator (npm, sh, node stress.ts) carries the pattern in its argv. */
+function ancestorsOfSelf(table: ProcessEntry[]): Set<number> {
+  const parent = new Map(table.map((p) => [p.pid, p.ppid]));
+  const own = new Set<number>();
+  for (let p: number | undefined = process.pid; p !== undefined && p > 0 && !own.has(p); p = parent.get(p)) own.add(p);
+  return own;
+}
+
+function compilePattern(command: string): RegExp {
+  try {
+    return new RegExp(command);
+  } catch {
+    throw new SelectorError(`command pattern /${command}/ is not a valid regular expression; fix SERVER_COMMAND`);
+  }
+}
+
+function byCommand(command: string, table: ProcessEntry[]): number {
+  const pattern = compilePattern(command);
+  const own = ancestorsOfSelf(table);
+  const matches = table.filter((p) => !own.has(p.pid) && pattern.test(p.cmdline)).map((p) => p.pid);
+  const roots = topmost(matches, table);
+  if (roots.length === 0) throw new SelectorError(`no running process matches command pattern /${command}/`);
+  if (roots.length > 1) {
+    const named = roots.map((pid) => `${pid} (${table.find((p) => p.pid === pid)?.cmdline.slice(0, 60)})`);
+    throw new SelectorError(
+      `command pattern /${command}/ matches ${roots.length} unrelated processes: ${named.join(', ')}; make the pattern narrower or set the server's pid`,
+    );
+  }
+  return roots[0] as number;
 }
 
 export function selectRootPid(selector: Selector, target: string | undefined): number {
@@ -57,17 +88,10 @@ export function selectRootPid(selector: Selector, target: string | undefined): n
     return pid;
   }
   const table = listProcesses();
-  if (selector.command) {
-    const pattern = new RegExp(selector.command);
-    const own = process.pid;
-    const matches = table.filter((p) => p.pid !== own && pattern.test(p.cmdline)).map((p) => p.pid);
-    const root = topmost(matches, table);
-    if (root === undefined) throw new SelectorError(`no running process matches command pattern /${selector.command}/`);
-    return root;
-  }
+  if (selector.command) return byCommand(selector.command, table);
   const port = selector.port ?? (target && isLocalTarget(target) ? portOf(target) : undefined);
   if (port === undefined) throw new SelectorError('no local process to monitor');
-  const root = topmost(pidsListeningOn(port, table), table);
+  const root = topmost(pidsListeningOn(port, table), table)[0];
   if (root === undefined) {
     throw new SelectorError(
       `no process on this machine listens on port ${port}; start the server or set the monitor's pid`,

@@ -28,6 +28,8 @@ interface ArtilleryGlobal {
     on(event: 'server-monitor:report', listener: (written: { file: string; report: HealthReport }) => void): void;
   };
   log(message: string): void;
+  /** Set by Artillery before the run starts: the stamp of the run's file names. */
+  testInfo?: { metadata?: { startedAt?: number } };
 }
 
 interface PluginEvents {
@@ -91,7 +93,9 @@ export class Plugin {
         settings,
         health: health?.report,
       };
-      const { verdictFile, verdict } = writeRunOutputs(dir, run, health?.file);
+      const startedAt = artillery.testInfo?.metadata?.startedAt;
+      const stamp = startedAt === undefined ? undefined : new Date(startedAt);
+      const { verdictFile, verdict } = writeRunOutputs(dir, run, health?.file, stamp);
       artillery.log(`Report: ${path.join(dir, verdict.files.html)}`);
       artillery.log(`Verdict: ${verdictFile}`);
     };

@@ -34,9 +34,11 @@ export function writeRunOutputs(
   dir: string,
   run: RunData,
   healthFile?: string,
+  /** The run's start time, which stamps all its files (the monitor's too); else the time of writing. */
+  startedAt?: Date,
 ): { verdictFile: string; verdict: Verdict } {
   mkdirSync(dir, { recursive: true });
-  const base = `${run.scenario}-${fileStamp(new Date(run.generatedAt))}`;
+  const base = `${run.scenario}-${fileStamp(startedAt ?? new Date(run.generatedAt))}`;
   const verdict: Verdict = {
     scenario: run.scenario,
     finishedAt: run.generatedAt,

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyseCpu, analyseMemory, fitLine, tQuantile975 } from '../../plugins/server-monitor/analysis.ts';
-import { createCrashTracker } from '../../plugins/server-monitor/crash-tracker.ts';
+import {
+  analyseCpu,
+  analyseMemory,
+  effectiveSize,
+  fitLine,
+  fitSegmented,
+  interpolateCumulative,
+  medianPairwiseSlope,
+  tQuantile975,
+} from '../../plugins/server-monitor/analysis.ts';
 import { parsePrometheus } from '../../plugins/server-monitor/remote-source.ts';
 
 const MB = 1024 * 1024;
@@ -53,6 +61,45 @@ describe('leak verdict', () => {
     assert.equal(m.leak, false);
   });
 
+  it('a worker crash steps memory down and its replacement up: not a leak (segments by process set)', () => {
+    const m = analyseMemory(
+      series((i) => (i < 30 ? 80 : i < 33 ? 46 : 73) * MB + (i % 3) * 0.1 * MB).map((p, i) => ({
+        ...p,
+        segment: i < 30 ? '1,2,3' : i < 33 ? '1,2' : '1,2,4',
+      })),
+    );
+    assert.equal(m.leak, false);
+    assert.equal(m.trend?.segments, 3);
+    assert.ok(Math.abs(m.trend?.slope ?? 1) < 0.5, `slope ${m.trend?.slope}`);
+  });
+
+  it('a leak is still seen across a crash (one slope shared by the segments)', () => {
+    const m = analyseMemory(
+      series((i) => (i < 30 ? 80 : 40) * MB + i * 0.5 * MB).map((p, i) => ({ ...p, segment: i < 30 ? 'a' : 'b' })),
+    );
+    assert.ok(Math.abs((m.trend?.slope ?? 0) - 30) < 1e-6);
+    assert.equal(m.leak, true);
+  });
+
+  it('per request: 10 KiB retained a request is a leak, 6 KiB (a warming heap) is not', () => {
+    const run = (kib: number) =>
+      analyseMemory(
+        series((i) => 50 * MB + i * 20 * kib * 1024 + (i % 2) * 64 * 1024, 50),
+        undefined,
+        (from, to) => ((to - from) / 1000) * 20,
+      );
+    assert.equal(run(10).leak, true);
+    assert.equal(run(10).rule, 'per-request');
+    assert.ok(Math.abs((run(10).kibPerRequest ?? 0) - 10) < 0.5);
+    assert.equal(run(6).leak, false);
+  });
+
+  it('200,000 samples: no stack overflow in the peak', () => {
+    const m = analyseMemory(series((i) => 50 * MB + (i % 100) * 1024, 200_000));
+    assert.ok(m.peakMb > 50);
+    assert.deepEqual(analyseCpu(Array.from({ length: 200_000 }, (_, i) => i % 7)).maxPercent, 6);
+  });
+
   it('reports peak and growth from the first sample', () => {
     const m = analyseMemory(series((i) => (i === 30 ? 200 : 100) * MB));
     assert.equal(m.baselineMb, 100);
@@ -61,24 +108,67 @@ describe('leak verdict', () => {
   });
 });
 
-describe('cpu', () => {
-  it('max and average', () => assert.deepEqual(analyseCpu([10, 30, 20]), { maxPercent: 30, avgPercent: 20 }));
+describe('robust slope (Theil-Sen)', () => {
+  it('follows a steady climb through a heap step that drags least squares', () => {
+    const points = Array.from({ length: 30 }, (_, x) => ({ x, y: 0.1 * x + (x >= 25 ? 3.4 : 0) }));
+    assert.ok(Math.abs((medianPairwiseSlope(points) ?? 0) - 0.1) < 1e-9);
+    assert.ok(
+      (fitLine(
+        points.map((p) => p.x),
+        points.map((p) => p.y),
+      )?.slope ?? 0) > 0.15,
+    );
+  });
+
+  it('pairs only points of the same segment', () => {
+    const points = [0, 1, 2, 3]
+      .flatMap((x) => [{ x, y: x, segment: 'a' }])
+      .concat([4, 5, 6, 7].map((x) => ({ x, y: x - 40, segment: 'b' })));
+    assert.equal(medianPairwiseSlope(points), 1);
+  });
+
+  it('thins long runs: 200,000 points in well under a second', () => {
+    const started = Date.now();
+    const points = Array.from({ length: 200_000 }, (_, x) => ({ x, y: 2 * x }));
+    assert.equal(medianPairwiseSlope(points), 2);
+    assert.ok(Date.now() - started < 2000);
+  });
 });
 
-describe('crash tracking', () => {
-  it('a worker gone while the root lives is a crash; a new one is a start; the root going is root_died', () => {
-    const t = createCrashTracker(1);
-    assert.deepEqual(t.observe(0, [1, 2, 3], true), []);
-    assert.deepEqual(
-      t.observe(1, [1, 3, 4], true).map((e) => `${e.kind}:${e.pid}`),
-      ['worker_exited:2', 'worker_started:4'],
-    );
-    assert.deepEqual(
-      t.observe(2, [], false).map((e) => e.kind),
-      ['worker_exited', 'worker_exited', 'root_died'],
-    );
-    assert.deepEqual(t.observe(3, [], false), [], 'the root dies once');
+describe('autocorrelation', () => {
+  it('AR(1) effective size: n (1 - r) / (1 + r), r <= 0 leaves n', () => {
+    assert.equal(effectiveSize(100, 0), 100);
+    assert.equal(effectiveSize(100, -0.3), 100);
+    assert.ok(Math.abs(effectiveSize(100, 0.5) - 100 / 3) < 1e-9);
   });
+
+  it('a random walk (strongly autocorrelated) gets a wider interval than the plain formula', () => {
+    let y = 0;
+    let seed = 7;
+    const points = Array.from({ length: 60 }, (_, x) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      y += seed / 2 ** 31 - 0.5;
+      return { x, y };
+    });
+    const fit = fitSegmented(points);
+    assert.ok(fit && fit.nEffective < 30, `nEffective ${fit?.nEffective}`);
+  });
+
+  it('interpolates cumulative request counts between period ends', () => {
+    const points = [
+      { at: 0, total: 0 },
+      { at: 10_000, total: 100 },
+      { at: 20_000, total: 300 },
+    ];
+    assert.equal(interpolateCumulative(points, 5000), 50);
+    assert.equal(interpolateCumulative(points, 15_000), 200);
+    assert.equal(interpolateCumulative(points, 30_000), 300);
+    assert.equal(interpolateCumulative([], 1), undefined);
+  });
+});
+
+describe('cpu', () => {
+  it('max and average', () => assert.deepEqual(analyseCpu([10, 30, 20]), { maxPercent: 30, avgPercent: 20 }));
 });
 
 describe('prometheus text', () => {
