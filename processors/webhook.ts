@@ -2,7 +2,8 @@
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { threadId } from 'node:worker_threads';
-import { createClassifier, createLimitWatch, OUTCOMES, type Outcome } from './lib/classify.ts';
+import { createClassifier, createLimitWatch, OUTCOMES, type Outcome, outcomeOfTransportError } from './lib/classify.ts';
+import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
@@ -136,6 +137,7 @@ export function signSignal(params: RequestParams, context: Context, events: Even
 
 function record(outcome: Outcome, expected: readonly string[], context: Context, events: Events): void {
   events.emit('counter', `webhook.${outcome}`, 1);
+  if (outcome === 'accepted') context.vars.acceptedAnswers = Number(context.vars.acceptedAnswers ?? 0) + 1;
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
   const allowed = outcome === 'accepted' || outcome === 'duplicate';
   if (allowed && limitWatch.isExcess(String(context.vars.webhookToken), Number(context.vars.sentAtMs))) {
@@ -171,6 +173,60 @@ export const expectAccepted = outcomeHook(() => ['accepted']);
 
 /** afterResponse: this answer must be a replay, not a second processing. */
 export const expectDuplicate = outcomeHook(() => ['duplicate']);
+
+/** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
+export function recordTransportError(
+  err: Error & { code?: string },
+  params: RequestParams & { transportErrorRecorded?: boolean },
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  // Artillery may call onError twice for one failed request (got's error event and its promise).
+  if (!params.transportErrorRecorded) {
+    params.transportErrorRecorded = true;
+    record(outcomeOfTransportError(err), expectedFrom(context), context, events);
+  }
+  done();
+}
+
+const NOT_MEASURED_HINT =
+  'exactly-once not measured (webhook.executions): set PROCESSED_COUNT_URL and PROCESSED_COUNT_METRIC (or PROCESSED_COUNT_JSON_PATH) to your server\'s processed counter, or REPLAY_EVIDENCE to how it marks every replay; README "Making exactly-once measurable"';
+
+async function readOracle(): Promise<number | undefined> {
+  if (!settings.processedCount) return undefined;
+  try {
+    return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
+  } catch (err) {
+    // One line for the person; the thrown error fails this virtual user (vusers.failed).
+    console.error(`webhook-stress-pack: ${err instanceof ProcessedCountError ? err.message : String(err)}`);
+    throw err;
+  }
+}
+
+/** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
+export async function readProcessedCount(context: Context): Promise<void> {
+  if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
+  context.vars.acceptedAnswers = 0;
+  context.vars.processedBefore = await readOracle();
+}
+
+/**
+ * Flow step after the load: webhook.processed (the oracle's delta, after PROCESSED_SETTLE_MS for
+ * background work) and webhook.executions, the exactly-once figure: the oracle's delta, else the
+ * acceptances when REPLAY_EVIDENCE declares how every replay is marked, else not emitted (not measured).
+ */
+export async function countProcessed(context: Context, events: Events): Promise<void> {
+  const before = context.vars.processedBefore;
+  if (settings.processedCount && typeof before === 'number') {
+    await new Promise((resolve) => setTimeout(resolve, settings.processedSettleMs));
+    const processed = ((await readOracle()) ?? before) - before;
+    events.emit('counter', 'webhook.processed', processed);
+    events.emit('counter', 'webhook.executions', processed);
+  } else if (settings.replayEvidence.declared) {
+    events.emit('counter', 'webhook.executions', Number(context.vars.acceptedAnswers ?? 0));
+  }
+}
 
 let burstRelease: Promise<void> | undefined;
 

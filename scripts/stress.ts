@@ -37,6 +37,11 @@ const OPTIONS = {
   'metrics-url': { type: 'string' },
 } as const;
 
+const REFERENCE_PROCESSED_COUNT = (url: string) => ({
+  PROCESSED_COUNT_URL: `${url}/metrics`,
+  PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
+});
+
 function factor(name: string, raw: string): number {
   const value = Number(raw);
   if (!(value > 0)) throw new Error(`--${name} must be a positive number, got "${raw}"`);
@@ -92,6 +97,8 @@ async function main(): Promise<number> {
     target = await startTarget();
     url = target.url;
     console.log(`Started the reference target at ${url} (pid ${target.pid})`);
+    // The reference target's own processed counter makes exactly-once measured, not inferred.
+    if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, REFERENCE_PROCESSED_COUNT(url));
   }
   let child: ChildProcess | undefined;
   let interrupted = false;
