@@ -17,6 +17,8 @@ interface Events {
 }
 interface RequestParams {
   url: string;
+  /** Seconds; Artillery's http.timeout for this request. */
+  timeout?: number;
   headers?: Record<string, string>;
   body?: string;
   json?: unknown;
@@ -123,6 +125,8 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   );
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
+  // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
+  params.timeout = settings.senderTimeoutS;
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;

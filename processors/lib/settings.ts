@@ -33,6 +33,8 @@ export interface Settings {
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
   processedSettleMs: number;
+  /** The sender's deadline (TradingView: 3 s): Artillery's http.timeout for every signal. */
+  senderTimeoutS: number;
   seed: number;
   symbols: string[];
   requestTimeoutMs: number;
@@ -59,6 +61,12 @@ function number(env: Env, name: string, fallback: number): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new SettingsError(`${name}="${raw}" is not a non-negative number; fix or unset it`);
   }
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const value = number(env, name, fallback);
+  if (value === 0) throw new SettingsError(`${name}="${env[name]}" must be greater than 0`);
   return value;
 }
 
@@ -173,6 +181,7 @@ export function readSettings(env: Env): Settings {
     replayEvidence: replayEvidence(env),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
+    senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),
     seed: number(env, 'SIGNAL_SEED', 1),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
