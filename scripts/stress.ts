@@ -12,7 +12,7 @@ import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
 import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
 import { provisionWebhooks } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
-import { ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
+import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { selectScenarios } from './lib/suite-order.ts';
@@ -36,11 +36,6 @@ const OPTIONS = {
   'monitor-command': { type: 'string' },
   'metrics-url': { type: 'string' },
 } as const;
-
-const REFERENCE_PROCESSED_COUNT = (url: string) => ({
-  PROCESSED_COUNT_URL: `${url}/metrics`,
-  PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
-});
 
 function factor(name: string, raw: string): number {
   const value = Number(raw);
@@ -98,7 +93,7 @@ async function main(): Promise<number> {
     url = target.url;
     console.log(`Started the reference target at ${url} (pid ${target.pid})`);
     // The reference target's own processed counter makes exactly-once measured, not inferred.
-    if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, REFERENCE_PROCESSED_COUNT(url));
+    if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, processedCountEnv(url));
   }
   let child: ChildProcess | undefined;
   let interrupted = false;
