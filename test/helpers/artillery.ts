@@ -25,7 +25,7 @@ export async function runScenario(
   const code = await runArtillery(`scenarios/${scenario}.yml`, {
     target,
     outputJson: jsonPath,
-    env: { ...env, REPORTS_DIR: reportsDir },
+    env: { REPORTS_DIR: reportsDir, ...env },
     onOutput: (chunk) => {
       output += chunk;
     },
