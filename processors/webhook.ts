@@ -51,7 +51,6 @@ const signals = createSignalGenerator({
 const classifier = createClassifier(settings);
 const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
 let vusersStarted = 0;
-let firstDispatchAt: number | undefined;
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -127,10 +126,6 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.body = body;
   context.vars.sentAtMs = nowMs;
   events.emit('counter', 'webhook.sent', 1);
-  // Its max is the spread between the first and the last dispatch: how simultaneous a burst really was.
-  const dispatchedAt = performance.now();
-  firstDispatchAt ??= dispatchedAt;
-  events.emit('histogram', 'webhook.dispatch_offset_ms', dispatchedAt - firstDispatchAt);
   done();
 }
 
@@ -171,18 +166,6 @@ export const expectAccepted = outcomeHook(() => ['accepted']);
 
 /** afterResponse: this answer must be a replay, not a second processing. */
 export const expectDuplicate = outcomeHook(() => ['duplicate']);
-
-let burstRelease: Promise<void> | undefined;
-
-/**
- * Flow step: a rendezvous. Virtual users are created one after another (about 1 ms
- * each), so the first to arrive opens a gate that releases everyone at once,
- * `gatherMs` (scenario variable, default 500) later.
- */
-export async function gatherForBurst(context: Context): Promise<void> {
-  burstRelease ??= new Promise((resolve) => setTimeout(resolve, Number(context.vars.gatherMs ?? 500)));
-  await burstRelease;
-}
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
 export async function waitPastIdempotencyWindow(): Promise<void> {

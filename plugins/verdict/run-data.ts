@@ -38,7 +38,7 @@ export interface RunData {
   health: HealthReport | undefined;
 }
 
-const SHOWN_VARIABLES = ['webhookPool', 'expect', 'gatherMs'];
+const SHOWN_VARIABLES = ['webhookPool', 'expect'];
 
 /** The scenario settings a report may show: never credentials, tokens or secrets. */
 export function publicSettings(
