@@ -2,7 +2,8 @@
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { threadId } from 'node:worker_threads';
-import { createClassifier, createLimitWatch, OUTCOMES, type Outcome } from './lib/classify.ts';
+import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus } from './lib/classify.ts';
+import { allowedBand } from './lib/limiter-model.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
@@ -49,7 +50,6 @@ const signals = createSignalGenerator({
   symbols: settings.symbols,
 });
 const classifier = createClassifier(settings);
-const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
 let vusersStarted = 0;
 
 function baseUrlOf(context: Context): string {
@@ -92,7 +92,7 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
-    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected', 'excess_allowed']) {
+    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
   }
@@ -124,18 +124,13 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
-  context.vars.sentAtMs = nowMs;
   events.emit('counter', 'webhook.sent', 1);
   done();
 }
 
-function record(outcome: Outcome, expected: readonly string[], context: Context, events: Events): void {
+function record(outcome: Outcome, expected: readonly string[], events: Events): void {
   events.emit('counter', `webhook.${outcome}`, 1);
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
-  const allowed = outcome === 'accepted' || outcome === 'duplicate';
-  if (allowed && limitWatch.isExcess(String(context.vars.webhookToken), Number(context.vars.sentAtMs))) {
-    events.emit('counter', 'webhook.excess_allowed', 1);
-  }
 }
 
 function facts(response: Response) {
@@ -153,7 +148,7 @@ type AfterResponse = (p: RequestParams, response: Response, context: Context, ev
 
 function outcomeHook(expected: (context: Context) => readonly string[]): AfterResponse {
   return (_p, response, context, events, done) => {
-    record(classifier.classify(facts(response)), expected(context), context, events);
+    record(classifier.classify(facts(response)), expected(context), events);
     done();
   };
 }
@@ -166,6 +161,39 @@ export const expectAccepted = outcomeHook(() => ['accepted']);
 
 /** afterResponse: this answer must be a replay, not a second processing. */
 export const expectDuplicate = outcomeHook(() => ['duplicate']);
+
+/** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
+interface BurstRecord {
+  count: number;
+  firstWriteAt: number;
+  lastAnswerAt: number;
+  responses: { status: number | undefined }[];
+}
+
+/**
+ * Flow step after a burst: how many requests the limiter let through, beside the band
+ * a correct limiter of the named model (RATE_LIMIT_MODEL) allows within the measured
+ * span. Without a burst record nothing is emitted, so the band gate fails as not measured.
+ */
+export function judgeRateLimit(context: Context, events: Events, done: Done): void {
+  const burst = context.vars.$burst as BurstRecord | undefined;
+  if (burst) {
+    const allowed = burst.responses.filter((r) => {
+      const outcome = r.status === undefined ? undefined : outcomeOfStatus(r.status);
+      return outcome === 'accepted' || outcome === 'duplicate';
+    }).length;
+    const band = allowedBand(
+      settings.rateLimitModel,
+      { perWindow: settings.rateLimitPerSecond, capacity: settings.rateLimitBurst },
+      burst.count,
+      burst.lastAnswerAt - burst.firstWriteAt,
+    );
+    events.emit('counter', 'webhook.limit_allowed', allowed);
+    events.emit('counter', 'webhook.limit_band_min', band.min);
+    events.emit('counter', 'webhook.limit_band_max', band.max);
+  }
+  done();
+}
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
 export async function waitPastIdempotencyWindow(): Promise<void> {

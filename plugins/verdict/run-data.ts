@@ -31,6 +31,8 @@ export interface RunData {
   scenario: string;
   generatedAt: string;
   passed: boolean;
+  /** Why the run was not judged (a validity gate failed). */
+  invalid?: string | undefined;
   gates: GateResult[];
   periods: PeriodStats[];
   aggregate: AggregateReport;
