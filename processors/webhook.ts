@@ -2,7 +2,8 @@
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { threadId } from 'node:worker_threads';
-import { createClassifier, createLimitWatch, OUTCOMES, type Outcome, outcomeOfTransportError } from './lib/classify.ts';
+import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
@@ -52,9 +53,7 @@ const signals = createSignalGenerator({
   symbols: settings.symbols,
 });
 const classifier = createClassifier(settings);
-const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
 let vusersStarted = 0;
-let firstDispatchAt: number | undefined;
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -96,7 +95,7 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
-    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected', 'excess_allowed']) {
+    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
   }
@@ -130,12 +129,7 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
-  context.vars.sentAtMs = nowMs;
   events.emit('counter', 'webhook.sent', 1);
-  // Its max is the spread between the first and the last dispatch: how simultaneous a burst really was.
-  const dispatchedAt = performance.now();
-  firstDispatchAt ??= dispatchedAt;
-  events.emit('histogram', 'webhook.dispatch_offset_ms', dispatchedAt - firstDispatchAt);
   done();
 }
 
@@ -143,10 +137,6 @@ function record(outcome: Outcome, expected: readonly string[], context: Context,
   events.emit('counter', `webhook.${outcome}`, 1);
   if (outcome === 'accepted') context.vars.acceptedAnswers = Number(context.vars.acceptedAnswers ?? 0) + 1;
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
-  const allowed = outcome === 'accepted' || outcome === 'duplicate';
-  if (allowed && limitWatch.isExcess(String(context.vars.webhookToken), Number(context.vars.sentAtMs))) {
-    events.emit('counter', 'webhook.excess_allowed', 1);
-  }
 }
 
 function facts(response: Response) {
@@ -232,16 +222,37 @@ export async function countProcessed(context: Context, events: Events): Promise<
   }
 }
 
-let burstRelease: Promise<void> | undefined;
+/** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
+interface BurstRecord {
+  count: number;
+  firstWriteAt: number;
+  lastAnswerAt: number;
+  responses: { status: number | undefined }[];
+}
 
 /**
- * Flow step: a rendezvous. Virtual users are created one after another (about 1 ms
- * each), so the first to arrive opens a gate that releases everyone at once,
- * `gatherMs` (scenario variable, default 500) later.
+ * Flow step after a burst: how many requests the limiter let through, beside the band
+ * a correct limiter of the named model (RATE_LIMIT_MODEL) allows within the measured
+ * span. Without a burst record nothing is emitted, so the band gate fails as not measured.
  */
-export async function gatherForBurst(context: Context): Promise<void> {
-  burstRelease ??= new Promise((resolve) => setTimeout(resolve, Number(context.vars.gatherMs ?? 500)));
-  await burstRelease;
+export function judgeRateLimit(context: Context, events: Events, done: Done): void {
+  const burst = context.vars.$burst as BurstRecord | undefined;
+  if (burst) {
+    const allowed = burst.responses.filter((r) => {
+      const outcome = r.status === undefined ? undefined : outcomeOfStatus(r.status);
+      return outcome === 'accepted' || outcome === 'duplicate';
+    }).length;
+    const band = allowedBand(
+      settings.rateLimitModel,
+      { perWindow: settings.rateLimitPerSecond, capacity: settings.rateLimitBurst },
+      burst.count,
+      burst.lastAnswerAt - burst.firstWriteAt,
+    );
+    events.emit('counter', 'webhook.limit_allowed', allowed);
+    events.emit('counter', 'webhook.limit_band_min', band.min);
+    events.emit('counter', 'webhook.limit_band_max', band.max);
+  }
+  done();
 }
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */

@@ -13,6 +13,7 @@ import {
   sumPeriods,
 } from './measured-values.ts';
 import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
+import { gateMark, invalidReason, validityAdvice } from './validity.ts';
 import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
 interface EnsureCheck {
@@ -48,13 +49,15 @@ function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
 }
 
-function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>): GateResult {
+function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>, advice: Map<string, string>): GateResult {
   const pairs = measuredValues(check.original, values);
+  const validity = advice.get(check.original);
   return {
     expression: check.original,
     passed: check.result === 1,
     strict: check.strict,
     measured: Object.fromEntries(pairs.map(([name, value]) => [name, value ?? null])),
+    ...(validity === undefined ? {} : { validity }),
   };
 }
 
@@ -64,6 +67,7 @@ export class Plugin {
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
+    const advice = validityAdvice(script.config.ensure?.conditions);
     const periods: PeriodStats[] = [];
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
@@ -81,17 +85,20 @@ export class Plugin {
     const write = (gates: GateResult[], interrupted: boolean) => {
       written = true;
       const failed = gates.filter((g) => !g.passed && g.strict);
+      const invalid = interrupted ? undefined : invalidReason(gates);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
-      artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
+      if (invalid) artillery.log(`\nINVALID run, gates not judged: ${invalid}`);
+      else artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
       for (const gate of gates) {
-        const mark = gate.passed ? 'pass' : gate.strict ? 'FAIL' : 'warn';
+        const mark = gateMark(gate, invalid !== undefined);
         artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
       }
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
       const run = {
         scenario,
         generatedAt: new Date().toISOString(),
-        passed: failed.length === 0 && !interrupted,
+        passed: failed.length === 0 && !interrupted && !invalid,
+        invalid,
         gates,
         periods,
         aggregate: interrupted ? sumPeriods(periods) : finalReport,
@@ -123,7 +130,7 @@ export class Plugin {
       guarded(() => {
         const values = flattenReport(finalReport);
         write(
-          checks.map((check) => toGate(check, values)),
+          checks.map((check) => toGate(check, values, advice)),
           false,
         );
       });
@@ -140,7 +147,7 @@ export class Plugin {
           const values = flattenReport(sumPeriods(periods));
           write(
             gateExpressions(script.config.ensure).map((g) =>
-              toGate({ original: g.expression, result: 0, strict: g.strict }, values),
+              toGate({ original: g.expression, result: 0, strict: g.strict }, values, advice),
             ),
             true,
           );

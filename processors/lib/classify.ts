@@ -96,23 +96,6 @@ export function createClassifier(rules: ReplayRules): Classifier {
   };
 }
 
-/**
- * Counts answers let through beyond the limit: for each request the server allowed,
- * how many allowed requests to the same webhook were sent in the window before it.
- */
-export function createLimitWatch(limit: number, tolerance: number, windowMs = 1000) {
-  const allowedAt = new Map<string, number[]>();
-  return {
-    /** True when this allowed request is above the limit (plus tolerance) for its window. */
-    isExcess(webhook: string, sentAtMs: number): boolean {
-      const log = (allowedAt.get(webhook) ?? []).filter((t) => sentAtMs - t < windowMs);
-      log.push(sentAtMs);
-      allowedAt.set(webhook, log);
-      return log.length > limit + tolerance;
-    },
-  };
-}
-
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 /** A request that got no HTTP answer: past the sender's deadline, or any other transport failure. */

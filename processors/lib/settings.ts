@@ -1,5 +1,6 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
 
@@ -24,7 +25,9 @@ export interface Settings {
   };
   receivePath: string;
   rateLimitPerSecond: number;
-  rateLimitTolerance: number;
+  rateLimitModel: LimiterModel;
+  /** Token bucket: requests allowed at once from a full bucket. */
+  rateLimitBurst: number;
   idempotencyTtlMs: number;
   replayHeader: string;
   responseIdField: string;
@@ -154,6 +157,26 @@ function processedCount(env: Env): ProcessedCountSource | undefined {
   );
 }
 
+function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitModel' | 'rateLimitBurst'> {
+  if (env.RATE_LIMIT_TOLERANCE) {
+    throw new SettingsError(
+      `RATE_LIMIT_TOLERANCE="${env.RATE_LIMIT_TOLERANCE}" is no longer read; name the limiter instead: RATE_LIMIT_MODEL=${LIMITER_MODELS.join('|')}`,
+    );
+  }
+  const perSecond = number(env, 'RATE_LIMIT_PER_SECOND', 10);
+  const model = oneOf(env, 'RATE_LIMIT_MODEL', LIMITER_MODELS, 'sliding-window');
+  const burst = number(env, 'RATE_LIMIT_BURST', Math.max(1, Math.ceil(perSecond)));
+  if (env.RATE_LIMIT_BURST && model !== 'token-bucket') {
+    throw new SettingsError(
+      `RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" applies only to RATE_LIMIT_MODEL=token-bucket (now ${model}); set the model or unset it`,
+    );
+  }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new SettingsError(`RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" is not a whole number of requests >= 1`);
+  }
+  return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
+}
+
 export function readSettings(env: Env): Settings {
   return {
     baseUrl: baseUrl(env),
@@ -173,8 +196,7 @@ export function readSettings(env: Env): Settings {
       secretField: env.WEBHOOK_SECRET_FIELD || 'secret',
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
-    rateLimitPerSecond: number(env, 'RATE_LIMIT_PER_SECOND', 10),
-    rateLimitTolerance: number(env, 'RATE_LIMIT_TOLERANCE', 0),
+    ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',

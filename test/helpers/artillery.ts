@@ -18,6 +18,7 @@ export async function runScenario(
   scenario: string,
   target: string | undefined,
   env: Record<string, string> = {},
+  options: { overrides?: string } = {},
 ): Promise<ArtilleryRun> {
   const reportsDir = mkdtempSync(path.join(tmpdir(), `pack-${scenario}-`));
   const jsonPath = path.join(reportsDir, 'artillery.json');
@@ -25,6 +26,7 @@ export async function runScenario(
   const code = await runArtillery(`scenarios/${scenario}.yml`, {
     target,
     outputJson: jsonPath,
+    ...options,
     env: { REPORTS_DIR: reportsDir, ...env },
     onOutput: (chunk) => {
       output += chunk;

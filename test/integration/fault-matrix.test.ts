@@ -18,7 +18,9 @@ const matrix: Case[] = [
   {
     fault: 'no-rate-limit',
     scenario: 'rate-limit',
-    fails: ['webhook.rate_limited > 0 and webhook.excess_allowed == 0'],
+    fails: [
+      'webhook.rate_limited > 0 and webhook.limit_allowed >= webhook.limit_band_min and webhook.limit_allowed <= webhook.limit_band_max',
+    ],
   },
   { fault: 'no-rate-limit', scenario: 'hft', fails: [] },
   { fault: 'slow', scenario: 'hft', fails: ['http.response_time.p95 < 200'] },
