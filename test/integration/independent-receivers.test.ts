@@ -116,6 +116,35 @@ const rows: Row[] = [
     },
   },
   {
+    title: 'atomic idempotency + oracle, burst: passes on 1 execution of 100 identical signals',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'burst',
+    oracle: PROMETHEUS,
+    fails: [],
+    check: (run) => {
+      assert.equal(run.counters['webhook.executions'], 1);
+      assert.equal(run.counters['webhook.accepted'], 100, 'constant bodies: no replay is visible to the client');
+    },
+  },
+  {
+    title: 'racy idempotency + oracle, burst: fails only exactly-once',
+    receiver: ['--idempotency', 'racy'],
+    scenario: 'burst',
+    oracle: PROMETHEUS,
+    fails: ['webhook.executions == 1'],
+    check: (run) => assert.ok((run.counters['webhook.executions'] ?? 0) > 1),
+  },
+  {
+    title: 'atomic idempotency, neither oracle nor evidence, burst: fails as not measured, with one line',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'burst',
+    fails: ['webhook.executions == 1'],
+    check: (run) => {
+      assert.equal(run.output.match(NOT_MEASURED)?.length, 1, run.output);
+      assert.match(run.output, /FAIL: webhook\.executions == 1 {2}\[webhook\.executions = not measured\]/);
+    },
+  },
+  {
     title: 'every 25th answer after 4 s, hft: fails only the transport gate (sender deadline 3 s)',
     receiver: ['--slow-every', '25', '--slow-ms', '4000'],
     scenario: 'hft',
