@@ -1,6 +1,7 @@
 // Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
+import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import { allowedBand } from './lib/limiter-model.ts';
@@ -9,6 +10,7 @@ import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './li
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
 import { signRequest } from './lib/signing.ts';
+import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
   vars: Record<string, unknown>;
@@ -54,6 +56,8 @@ const signals = createSignalGenerator({
 });
 const classifier = createClassifier(settings);
 let vusersStarted = 0;
+const workers = localWorkerCount(cpus().length);
+const webhookPicker = createWebhookPicker(workerSlot(threadId, workers));
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -81,10 +85,10 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
   done();
 }
 
-/** beforeScenario: spread virtual users over the webhook pool, round robin, and zero every counter. */
+/** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[vusersStarted % pool.length];
+  const webhook = pool?.[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
     done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
