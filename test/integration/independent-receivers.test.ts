@@ -78,6 +78,14 @@ const rows: Row[] = [
     },
   },
   {
+    title: 'constant body, hft, REPLAY_EVIDENCE=body (the old inference, now opt-in): 99 false replays, fails',
+    receiver: [],
+    scenario: 'hft',
+    env: { REPLAY_EVIDENCE: 'body' },
+    fails: ['webhook.as_expected / webhook.sent >= 0.95'],
+    check: (run) => assert.equal(run.counters['webhook.duplicate'], 99),
+  },
+  {
     title: 'atomic idempotency + Prometheus oracle, idempotency: passes on 6 executions',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
