@@ -48,3 +48,16 @@ export async function runScenario(
 export function failedGates(run: ArtilleryRun): string[] {
   return (run.verdict?.gates ?? []).filter((g) => !g.passed).map((g) => g.expression);
 }
+
+/**
+ * A burst run reported INVALID (its requests did not leave together, e.g. on a loaded
+ * machine) measured nothing: run it again, up to `attempts` times.
+ */
+export async function runJudgedScenario(
+  attempts: number,
+  ...args: Parameters<typeof runScenario>
+): Promise<ArtilleryRun> {
+  let run = await runScenario(...args);
+  for (let i = 1; i < attempts && run.verdict?.invalid; i++) run = await runScenario(...args);
+  return run;
+}

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../../target/launch.ts';
-import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
+import { type ArtilleryRun, failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 interface Receiver {
   url: string;
@@ -170,7 +170,7 @@ describe('independent receivers (constant body, own processed counter)', () => {
       const receiver = await startReceiver(row.receiver);
       try {
         const env = { ...CREDENTIALS, ...row.oracle?.(receiver.url), ...row.env };
-        const run = await runScenario(row.scenario, receiver.url, env);
+        const run = await runJudgedScenario(3, row.scenario, receiver.url, env);
         assert.deepEqual(failedGates(run), row.fails, run.output);
         assert.equal(run.code, row.fails.length > 0 ? 1 : 0, run.output);
         row.check?.(run);
