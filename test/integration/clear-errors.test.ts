@@ -71,6 +71,20 @@ describe('clear errors', () => {
     assert.match(packErrors(run.output).join('\n'), /SIGNING_SCHEME="rot13" is not one of plain, github/);
   });
 
+  it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
+    const port = await closedPort();
+    const run = await runScenario('idempotency', target.url, {
+      PROCESSED_COUNT_URL: `http://127.0.0.1:${port}/metrics?key=Pr0cessed-Key`,
+      PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
+    });
+    assert.equal(run.code, 1);
+    assert.deepEqual(packErrors(run.output), [
+      `webhook-stress-pack: processed count: cannot read http://127.0.0.1:${port}/metrics: ECONNREFUSED; check PROCESSED_COUNT_URL`,
+    ]);
+    assert.match(run.output, /FAIL: webhook\.executions == 6 {2}\[webhook\.executions = not measured\]/);
+    assert.doesNotMatch(run.output, /Pr0cessed-Key/);
+  });
+
   it('wrong webhook credentials from the environment fail the auth gate, secret not shown', async () => {
     const run = await runScenario('rate-limit', target.url, {
       WEBHOOK_TOKEN: 'unknown-token',
