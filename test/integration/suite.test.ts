@@ -42,7 +42,7 @@ describe('npm run stress', () => {
     assert.match(output, /^idempotency\s+PASS/m);
     assert.match(readFileSync(path.join(dir, 'index.html'), 'utf8'), /Stress suite: PASS/);
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
-    assert.equal((junit.match(/<testcase /g) ?? []).length, 7);
+    assert.equal((junit.match(/<testcase /g) ?? []).length, 8);
     assert.doesNotMatch(junit, /<failure/);
   });
 
