@@ -82,13 +82,21 @@ async function main() {
       rows.push({ what: `${scenario}.yml (${sockets} requests)`, spreads, floor });
     }
     console.log(`load after: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`);
-    console.log('| burst | runs | spread median | spread max | floor median | floor max | median / floor median |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      '| burst | runs | spread median | spread max | runs over 5 ms | floor median | floor max | median / floor median |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) {
       const ratio = median(r.spreads) / median(r.floor);
+      const over = r.spreads.filter((ms) => ms > 5).length;
       console.log(
-        `| ${r.what} | ${r.spreads.length} | ${fmt(median(r.spreads))} | ${fmt(Math.max(...r.spreads))} | ${fmt(median(r.floor))} | ${fmt(Math.max(...r.floor))} | ${ratio.toFixed(2)} |`,
+        `| ${r.what} | ${r.spreads.length} | ${fmt(median(r.spreads))} | ${fmt(Math.max(...r.spreads))} | ${over} | ${fmt(median(r.floor))} | ${fmt(Math.max(...r.floor))} | ${ratio.toFixed(2)} |`,
       );
+    }
+    for (const r of rows) {
+      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b).map((ms) => ms.toFixed(2));
+      console.log(`\n${r.what} spreads, sorted: ${sorted(r.spreads).join(' ')}`);
+      console.log(`${r.what} floor, sorted: ${sorted(r.floor).join(' ')}`);
     }
   } finally {
     await target.stop();
