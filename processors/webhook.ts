@@ -1,13 +1,16 @@
 // Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
+import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus } from './lib/classify.ts';
+import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import { allowedBand } from './lib/limiter-model.ts';
+import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
 import { signRequest } from './lib/signing.ts';
+import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
   vars: Record<string, unknown>;
@@ -17,6 +20,8 @@ interface Events {
 }
 interface RequestParams {
   url: string;
+  /** Seconds; Artillery's http.timeout for this request. */
+  timeout?: number;
   headers?: Record<string, string>;
   body?: string;
   json?: unknown;
@@ -51,6 +56,8 @@ const signals = createSignalGenerator({
 });
 const classifier = createClassifier(settings);
 let vusersStarted = 0;
+const workers = localWorkerCount(cpus().length);
+const webhookPicker = createWebhookPicker(workerSlot(threadId, workers));
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -78,10 +85,10 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
   done();
 }
 
-/** beforeScenario: spread virtual users over the webhook pool, round robin, and zero every counter. */
+/** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[vusersStarted % pool.length];
+  const webhook = pool?.[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
     done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
@@ -121,6 +128,8 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   );
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
+  // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
+  params.timeout = settings.senderTimeoutS;
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
@@ -128,8 +137,9 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   done();
 }
 
-function record(outcome: Outcome, expected: readonly string[], events: Events): void {
+function record(outcome: Outcome, expected: readonly string[], context: Context, events: Events): void {
   events.emit('counter', `webhook.${outcome}`, 1);
+  if (outcome === 'accepted') context.vars.acceptedAnswers = Number(context.vars.acceptedAnswers ?? 0) + 1;
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
 }
 
@@ -148,7 +158,7 @@ type AfterResponse = (p: RequestParams, response: Response, context: Context, ev
 
 function outcomeHook(expected: (context: Context) => readonly string[]): AfterResponse {
   return (_p, response, context, events, done) => {
-    record(classifier.classify(facts(response)), expected(context), events);
+    record(classifier.classify(facts(response)), expected(context), context, events);
     done();
   };
 }
@@ -161,6 +171,60 @@ export const expectAccepted = outcomeHook(() => ['accepted']);
 
 /** afterResponse: this answer must be a replay, not a second processing. */
 export const expectDuplicate = outcomeHook(() => ['duplicate']);
+
+/** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
+export function recordTransportError(
+  err: Error & { code?: string },
+  params: RequestParams & { transportErrorRecorded?: boolean },
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  // Artillery may call onError twice for one failed request (got's error event and its promise).
+  if (!params.transportErrorRecorded) {
+    params.transportErrorRecorded = true;
+    record(outcomeOfTransportError(err), expectedFrom(context), context, events);
+  }
+  done();
+}
+
+const NOT_MEASURED_HINT =
+  'exactly-once not measured (webhook.executions): set PROCESSED_COUNT_URL and PROCESSED_COUNT_METRIC (or PROCESSED_COUNT_JSON_PATH) to your server\'s processed counter, or REPLAY_EVIDENCE to how it marks every replay; README "Making exactly-once measurable"';
+
+async function readOracle(): Promise<number | undefined> {
+  if (!settings.processedCount) return undefined;
+  try {
+    return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
+  } catch (err) {
+    // One line for the person; the thrown error fails this virtual user (vusers.failed).
+    console.error(`webhook-stress-pack: ${err instanceof ProcessedCountError ? err.message : String(err)}`);
+    throw err;
+  }
+}
+
+/** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
+export async function readProcessedCount(context: Context): Promise<void> {
+  if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
+  context.vars.acceptedAnswers = 0;
+  context.vars.processedBefore = await readOracle();
+}
+
+/**
+ * Flow step after the load: webhook.processed (the oracle's delta, after PROCESSED_SETTLE_MS for
+ * background work) and webhook.executions, the exactly-once figure: the oracle's delta, else the
+ * acceptances when REPLAY_EVIDENCE declares how every replay is marked, else not emitted (not measured).
+ */
+export async function countProcessed(context: Context, events: Events): Promise<void> {
+  const before = context.vars.processedBefore;
+  if (settings.processedCount && typeof before === 'number') {
+    await new Promise((resolve) => setTimeout(resolve, settings.processedSettleMs));
+    const processed = ((await readOracle()) ?? before) - before;
+    events.emit('counter', 'webhook.processed', processed);
+    events.emit('counter', 'webhook.executions', processed);
+  } else if (settings.replayEvidence.declared) {
+    events.emit('counter', 'webhook.executions', Number(context.vars.acceptedAnswers ?? 0));
+  }
+}
 
 /** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
 interface BurstRecord {

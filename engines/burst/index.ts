@@ -35,6 +35,8 @@ interface RequestParams {
   json?: unknown;
   beforeRequest?: unknown;
   afterResponse?: unknown;
+  /** Seconds; a beforeRequest hook may set it, as with Artillery's http engine. */
+  timeout?: number;
 }
 
 type FlowItem = Record<string, unknown>;
@@ -148,7 +150,7 @@ export default class BurstEngine {
       }
       const outcome = await releaseBurst(
         params.map((p) => this.prepare(method, p)),
-        { timeoutMs: this.timeoutMs(), tls: this.script.config.tls ?? {} },
+        { timeoutMs: this.timeoutMs(params[0]?.timeout), tls: this.script.config.tls ?? {} },
       );
       if (outcome.timing) {
         ee.emit('histogram', 'burst.dispatch_spread_ms', outcome.timing.spreadMs);
@@ -185,9 +187,9 @@ export default class BurstEngine {
     };
   }
 
-  /** Seconds, as Artillery's http engine reads them (config.timeout, else config.http.timeout, else 10). */
-  private timeoutMs(): number {
-    const seconds = Number(this.script.config.timeout ?? this.script.config.http?.timeout ?? 10);
+  /** Seconds, as Artillery's http engine reads them (set by beforeRequest, else config.timeout, else config.http.timeout, else 10). */
+  private timeoutMs(fromHook: number | undefined): number {
+    const seconds = Number(fromHook ?? this.script.config.timeout ?? this.script.config.http?.timeout ?? 10);
     return (Number.isFinite(seconds) && seconds > 0 ? seconds : 10) * 1000;
   }
 

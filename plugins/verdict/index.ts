@@ -29,6 +29,7 @@ interface ArtilleryGlobal {
     on(event: 'server-monitor:report', listener: (written: { file: string; report: HealthReport }) => void): void;
   };
   log(message: string): void;
+  suggestedExitCode: number;
 }
 
 interface PluginEvents {
@@ -41,6 +42,12 @@ interface Script {
 }
 
 export const LEGACY_METRICS_FORMAT = false;
+
+class VerdictError extends Error {}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+}
 
 function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>, advice: Map<string, string>): GateResult {
   const pairs = measuredValues(check.original, values);
@@ -98,16 +105,35 @@ export class Plugin {
         settings,
         health: health?.report,
       };
-      const { verdictFile, verdict } = writeRunOutputs(dir, run, health?.file);
-      artillery.log(`Report: ${path.join(dir, verdict.files.html)}`);
-      artillery.log(`Verdict: ${verdictFile}`);
+      let outputs: ReturnType<typeof writeRunOutputs>;
+      try {
+        outputs = writeRunOutputs(dir, run, health?.file);
+      } catch (err) {
+        throw new VerdictError(`cannot write reports to ${dir}: ${errorCode(err)}; check REPORTS_DIR`);
+      }
+      artillery.log(`Report: ${path.join(dir, outputs.verdict.files.html)}`);
+      artillery.log(`Verdict: ${outputs.verdictFile}`);
+    };
+    // A throw here would escape into ensure's beforeExit, which Artillery settles silently
+    // before ensure sets the exit code: a failing run could exit 0. Fail the run instead.
+    const guarded = (judgeAndWrite: () => void) => {
+      try {
+        judgeAndWrite();
+      } catch (err) {
+        console.error(
+          `verdict: ${err instanceof VerdictError ? err.message : `cannot judge the run: ${errorCode(err)}`}`,
+        );
+        artillery.suggestedExitCode = 2;
+      }
     };
     artillery.globalEvents.on('checks', (checks) => {
-      const values = flattenReport(finalReport);
-      write(
-        checks.map((check) => toGate(check, values, advice)),
-        false,
-      );
+      guarded(() => {
+        const values = flattenReport(finalReport);
+        write(
+          checks.map((check) => toGate(check, values, advice)),
+          false,
+        );
+      });
     });
     // Ctrl-C or SIGTERM: Artillery stops early with no final report, and ensure then
     // judges nothing. The gates are still listed, as failed and not judged, with the
@@ -117,13 +143,15 @@ export class Plugin {
       method: async (data) => {
         await new Promise((resolve) => setImmediate(resolve));
         if (written || data.earlyStop !== true) return;
-        const values = flattenReport(sumPeriods(periods));
-        write(
-          gateExpressions(script.config.ensure).map((g) =>
-            toGate({ original: g.expression, result: 0, strict: g.strict }, values, advice),
-          ),
-          true,
-        );
+        guarded(() => {
+          const values = flattenReport(sumPeriods(periods));
+          write(
+            gateExpressions(script.config.ensure).map((g) =>
+              toGate({ original: g.expression, result: 0, strict: g.strict }, values, advice),
+            ),
+            true,
+          );
+        });
       },
     });
   }

@@ -27,7 +27,7 @@ export async function runScenario(
     target,
     outputJson: jsonPath,
     ...options,
-    env: { ...env, REPORTS_DIR: reportsDir },
+    env: { REPORTS_DIR: reportsDir, ...env },
     onOutput: (chunk) => {
       output += chunk;
     },

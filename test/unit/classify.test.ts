@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createClassifier, outcomeOfStatus } from '../../processors/lib/classify.ts';
 
-const rules = { replayHeader: 'idempotent-replayed', responseIdField: 'order_id' };
+const rules = {
+  replayHeader: 'idempotent-replayed',
+  responseIdField: 'order_id',
+  replayEvidence: { kinds: ['id', 'body'] as const },
+};
 const ok = (body: string, headers: Record<string, string> = {}) => ({ status: 200, headers, body });
 
 describe('classification by status', () => {
