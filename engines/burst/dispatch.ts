@@ -79,6 +79,9 @@ function connect(url: URL, options: DispatchOptions): Promise<net.Socket> {
     socket.once(secure ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.removeListener('error', onError);
+      // Until its request takes the socket, an error (a reset while others connect) must not go unhandled;
+      // the request's own listener reports it.
+      socket.on('error', () => {});
       resolve(socket);
     });
     const onError = (err: Error) => {
@@ -161,9 +164,11 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   const buffered = requests.map((r, i) => buffer(r, sockets[i] as net.Socket, results[i] as RequestResult));
   // Node hands a request its socket on the next tick; after it, every request sits in its corked socket.
   await new Promise((resolve) => setImmediate(resolve));
-  for (const socket of sockets) {
-    if (socket.writableLength === 0) throw new Error('burst: a request was not buffered before the release');
-  }
+  sockets.forEach((socket, i) => {
+    if (socket.writableLength === 0 && (results[i] as RequestResult).error === undefined) {
+      throw new Error('burst engine: a request was not buffered before the release');
+    }
+  });
 
   let deferredWrites = 0;
   for (let i = 0; i < sockets.length; i++) {

@@ -56,7 +56,7 @@ http {
   }
   server {
     listen 127.0.0.1:${upstreamPort};
-    location / { default_type application/json; return 200 '{"status":"ok","order_id":"$request_id"}'; }
+    location / { default_type application/json; return 200 '{"status":"ok"}'; }
   }
 }
 `;

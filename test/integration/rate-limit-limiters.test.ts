@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
-import { failedGates, runScenario } from '../helpers/artillery.ts';
+import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
 import { NGINX, startNginx } from '../helpers/nginx.ts';
 
 const BAND_GATE =
@@ -15,6 +15,15 @@ const BAND_GATE =
 const CREDENTIALS = { WEBHOOK_TOKEN: 'limiter-test', WEBHOOK_SECRET: 'limiter-secret' };
 const TOKEN_BUCKET = { ...CREDENTIALS, RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '10' };
 const REPEATS = 3;
+
+/** An INVALID run (burst smeared by other load on the machine) is not a verdict: run again, at most twice. */
+async function judgedRun(url: string, env: Record<string, string>): Promise<ArtilleryRun> {
+  let run = await runScenario('rate-limit', url, env);
+  for (let retry = 0; retry < 2 && run.verdict?.invalid !== undefined; retry++) {
+    run = await runScenario('rate-limit', url, env);
+  }
+  return run;
+}
 
 const skip = existsSync(NGINX) ? false : `${NGINX} is not installed (apt-get install nginx-light)`;
 
@@ -24,7 +33,7 @@ describe('rate-limit against real nginx limit_req', { skip }, () => {
     try {
       for (let i = 0; i < REPEATS; i++) {
         // The bucket refills in 1 s; an artillery start takes longer, so every run meets a full bucket.
-        const run = await runScenario('rate-limit', nginx.url, TOKEN_BUCKET);
+        const run = await judgedRun(nginx.url, TOKEN_BUCKET);
         assert.deepEqual(failedGates(run), [], run.output);
         assert.equal(run.code, 0, run.output);
         assert.equal(run.counters['webhook.limit_allowed'], 10);
@@ -39,7 +48,7 @@ describe('rate-limit against real nginx limit_req', { skip }, () => {
   it('the same nginx with the limiter off fails only the band gate', async () => {
     const nginx = await startNginx({});
     try {
-      const run = await runScenario('rate-limit', nginx.url, TOKEN_BUCKET);
+      const run = await judgedRun(nginx.url, TOKEN_BUCKET);
       assert.deepEqual(failedGates(run), [BAND_GATE], run.output);
       assert.equal(run.code, 1, run.output);
       assert.equal(run.counters['webhook.limit_allowed'], 20);
@@ -81,14 +90,16 @@ describe('rate-limit against a fixed-window limiter whose edge falls inside the 
     ['sliding-window', [BAND_GATE]],
   ] as const) {
     it(`RATE_LIMIT_MODEL=${model}: ${fails.length ? 'fails only the band gate' : 'passes'} (15 of 20 allowed)`, async () => {
-      const { url, server } = await startFixedWindowLimiter();
-      try {
-        const run = await runScenario('rate-limit', url, { ...CREDENTIALS, RATE_LIMIT_MODEL: model });
-        assert.equal(run.counters['webhook.limit_allowed'], 15, run.output);
-        assert.deepEqual(failedGates(run), fails, run.output);
-      } finally {
-        server.close();
+      // A fresh limiter per attempt: its window edge is placed in the burst it sees first.
+      let run: ArtilleryRun | undefined;
+      for (let attempt = 0; attempt < 3 && (run === undefined || run.verdict?.invalid !== undefined); attempt++) {
+        const { url, server } = await startFixedWindowLimiter();
+        run = await runScenario('rate-limit', url, { ...CREDENTIALS, RATE_LIMIT_MODEL: model }).finally(() =>
+          server.close(),
+        );
       }
+      assert.equal(run?.counters['webhook.limit_allowed'], 15, run?.output);
+      assert.deepEqual(run && failedGates(run), fails, run?.output);
     });
   }
 });
