@@ -166,12 +166,6 @@ function outcomeHook(expected: (context: Context) => readonly string[]): AfterRe
 /** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
 export const recordOutcome = outcomeHook(expectedFrom);
 
-/** afterResponse: this answer must be a new processing of the signal. */
-export const expectAccepted = outcomeHook(() => ['accepted']);
-
-/** afterResponse: this answer must be a replay, not a second processing. */
-export const expectDuplicate = outcomeHook(() => ['duplicate']);
-
 /** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
 export function recordTransportError(
   err: Error & { code?: string },
