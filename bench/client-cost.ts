@@ -54,7 +54,7 @@ async function main() {
     const spreads: number[] = [];
     for (let i = 0; i < Number(values.bursts); i++) {
       const run = await measure('scenarios/burst.yml', target.url, []);
-      spreads.push(run.report.aggregate.summaries['webhook.dispatch_offset_ms']?.max ?? Number.NaN);
+      spreads.push(run.report.aggregate.summaries['burst.dispatch_spread_ms']?.max ?? Number.NaN);
     }
     if (rounds > 0) {
       const b = median(bare);

@@ -1,12 +1,16 @@
 // Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
+import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { createClassifier, createLimitWatch, OUTCOMES, type Outcome } from './lib/classify.ts';
+import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import { allowedBand } from './lib/limiter-model.ts';
+import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
 import { signRequest } from './lib/signing.ts';
+import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
   vars: Record<string, unknown>;
@@ -16,6 +20,8 @@ interface Events {
 }
 interface RequestParams {
   url: string;
+  /** Seconds; Artillery's http.timeout for this request. */
+  timeout?: number;
   headers?: Record<string, string>;
   body?: string;
   json?: unknown;
@@ -49,9 +55,9 @@ const signals = createSignalGenerator({
   symbols: settings.symbols,
 });
 const classifier = createClassifier(settings);
-const limitWatch = createLimitWatch(settings.rateLimitPerSecond, settings.rateLimitTolerance);
 let vusersStarted = 0;
-let firstDispatchAt: number | undefined;
+const workers = localWorkerCount(cpus().length);
+const webhookPicker = createWebhookPicker(workerSlot(threadId, workers));
 
 function baseUrlOf(context: Context): string {
   return resolveBaseUrl(context.vars.target as string | undefined, settings);
@@ -79,10 +85,10 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
   done();
 }
 
-/** beforeScenario: spread virtual users over the webhook pool, round robin, and zero every counter. */
+/** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[vusersStarted % pool.length];
+  const webhook = pool?.[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
     done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
@@ -93,7 +99,7 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
-    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected', 'excess_allowed']) {
+    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
   }
@@ -122,25 +128,19 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   );
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
+  // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
+  params.timeout = settings.senderTimeoutS;
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
-  context.vars.sentAtMs = nowMs;
   events.emit('counter', 'webhook.sent', 1);
-  // Its max is the spread between the first and the last dispatch: how simultaneous a burst really was.
-  const dispatchedAt = performance.now();
-  firstDispatchAt ??= dispatchedAt;
-  events.emit('histogram', 'webhook.dispatch_offset_ms', dispatchedAt - firstDispatchAt);
   done();
 }
 
 function record(outcome: Outcome, expected: readonly string[], context: Context, events: Events): void {
   events.emit('counter', `webhook.${outcome}`, 1);
+  if (outcome === 'accepted') context.vars.acceptedAnswers = Number(context.vars.acceptedAnswers ?? 0) + 1;
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
-  const allowed = outcome === 'accepted' || outcome === 'duplicate';
-  if (allowed && limitWatch.isExcess(String(context.vars.webhookToken), Number(context.vars.sentAtMs))) {
-    events.emit('counter', 'webhook.excess_allowed', 1);
-  }
 }
 
 function facts(response: Response) {
@@ -166,22 +166,91 @@ function outcomeHook(expected: (context: Context) => readonly string[]): AfterRe
 /** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
 export const recordOutcome = outcomeHook(expectedFrom);
 
-/** afterResponse: this answer must be a new processing of the signal. */
-export const expectAccepted = outcomeHook(() => ['accepted']);
+/** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
+export function recordTransportError(
+  err: Error & { code?: string },
+  params: RequestParams & { transportErrorRecorded?: boolean },
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  // Artillery may call onError twice for one failed request (got's error event and its promise).
+  if (!params.transportErrorRecorded) {
+    params.transportErrorRecorded = true;
+    record(outcomeOfTransportError(err), expectedFrom(context), context, events);
+  }
+  done();
+}
 
-/** afterResponse: this answer must be a replay, not a second processing. */
-export const expectDuplicate = outcomeHook(() => ['duplicate']);
+const NOT_MEASURED_HINT =
+  'exactly-once not measured (webhook.executions): set PROCESSED_COUNT_URL and PROCESSED_COUNT_METRIC (or PROCESSED_COUNT_JSON_PATH) to your server\'s processed counter, or REPLAY_EVIDENCE to how it marks every replay; README "Making exactly-once measurable"';
 
-let burstRelease: Promise<void> | undefined;
+async function readOracle(): Promise<number | undefined> {
+  if (!settings.processedCount) return undefined;
+  try {
+    return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
+  } catch (err) {
+    // One line for the person; the thrown error fails this virtual user (vusers.failed).
+    console.error(`webhook-stress-pack: ${err instanceof ProcessedCountError ? err.message : String(err)}`);
+    throw err;
+  }
+}
+
+/** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
+export async function readProcessedCount(context: Context): Promise<void> {
+  if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
+  context.vars.acceptedAnswers = 0;
+  context.vars.processedBefore = await readOracle();
+}
 
 /**
- * Flow step: a rendezvous. Virtual users are created one after another (about 1 ms
- * each), so the first to arrive opens a gate that releases everyone at once,
- * `gatherMs` (scenario variable, default 500) later.
+ * Flow step after the load: webhook.processed (the oracle's delta, after PROCESSED_SETTLE_MS for
+ * background work) and webhook.executions, the exactly-once figure: the oracle's delta, else the
+ * acceptances when REPLAY_EVIDENCE declares how every replay is marked, else not emitted (not measured).
  */
-export async function gatherForBurst(context: Context): Promise<void> {
-  burstRelease ??= new Promise((resolve) => setTimeout(resolve, Number(context.vars.gatherMs ?? 500)));
-  await burstRelease;
+export async function countProcessed(context: Context, events: Events): Promise<void> {
+  const before = context.vars.processedBefore;
+  if (settings.processedCount && typeof before === 'number') {
+    await new Promise((resolve) => setTimeout(resolve, settings.processedSettleMs));
+    const processed = ((await readOracle()) ?? before) - before;
+    events.emit('counter', 'webhook.processed', processed);
+    events.emit('counter', 'webhook.executions', processed);
+  } else if (settings.replayEvidence.declared) {
+    events.emit('counter', 'webhook.executions', Number(context.vars.acceptedAnswers ?? 0));
+  }
+}
+
+/** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
+interface BurstRecord {
+  count: number;
+  firstWriteAt: number;
+  lastAnswerAt: number;
+  responses: { status: number | undefined }[];
+}
+
+/**
+ * Flow step after a burst: how many requests the limiter let through, beside the band
+ * a correct limiter of the named model (RATE_LIMIT_MODEL) allows within the measured
+ * span. Without a burst record nothing is emitted, so the band gate fails as not measured.
+ */
+export function judgeRateLimit(context: Context, events: Events, done: Done): void {
+  const burst = context.vars.$burst as BurstRecord | undefined;
+  if (burst) {
+    const allowed = burst.responses.filter((r) => {
+      const outcome = r.status === undefined ? undefined : outcomeOfStatus(r.status);
+      return outcome === 'accepted' || outcome === 'duplicate';
+    }).length;
+    const band = allowedBand(
+      settings.rateLimitModel,
+      { perWindow: settings.rateLimitPerSecond, capacity: settings.rateLimitBurst },
+      burst.count,
+      burst.lastAnswerAt - burst.firstWriteAt,
+    );
+    events.emit('counter', 'webhook.limit_allowed', allowed);
+    events.emit('counter', 'webhook.limit_band_min', band.min);
+    events.emit('counter', 'webhook.limit_band_max', band.max);
+  }
+  done();
 }
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */

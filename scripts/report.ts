@@ -45,6 +45,7 @@ function main(): void {
       scenario,
       generatedAt: new Date().toISOString(),
       passed: verdict?.passed ?? true,
+      invalid: verdict?.invalid,
       gates: verdict?.gates ?? [],
       periods: results.intermediate ?? [],
       aggregate: results.aggregate,

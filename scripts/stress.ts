@@ -12,7 +12,7 @@ import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
 import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
 import { provisionWebhooks } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
-import { ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
+import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { selectScenarios } from './lib/suite-order.ts';
@@ -92,6 +92,8 @@ async function main(): Promise<number> {
     target = await startTarget();
     url = target.url;
     console.log(`Started the reference target at ${url} (pid ${target.pid})`);
+    // The reference target's own processed counter makes exactly-once measured, not inferred.
+    if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, processedCountEnv(url));
   }
   let child: ChildProcess | undefined;
   let interrupted = false;

@@ -6,6 +6,11 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
+/** The exactly-once oracle of the reference target: its own count of processed signals. */
+export function processedCountEnv(url: string): Record<string, string> {
+  return { PROCESSED_COUNT_URL: `${url}/metrics`, PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total' };
+}
+
 export interface RunningTarget {
   url: string;
   pid: number;

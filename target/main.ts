@@ -1,10 +1,12 @@
 // `npm run target -- --port 8000 [--fault leak,race,...] [--workers N]`: start the reference target.
 // With --workers, a primary forks N workers that share the port (like gunicorn with
-// uvicorn workers; they share no state) and replaces any worker that dies.
+// uvicorn workers; they share no state except the processed count, which the primary
+// sums for /metrics) and replaces any worker that dies.
 import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseTargetArgs, type TargetOptions } from './options.ts';
+import { createClusterCountTable, createClusterWorkerCounter, createLocalCounter } from './processed-counter.ts';
 import { createTargetServer } from './server.ts';
 
 function announce(options: TargetOptions, port: number): void {
@@ -18,7 +20,8 @@ function serve(options: TargetOptions, onListening: (port: number) => void): voi
   // A cluster worker gets the shared key and the chosen port from its primary.
   const key = cluster.isWorker ? (process.env.TARGET_KEY ?? '') : randomBytes(32).toString('hex');
   const port = cluster.isWorker ? Number(process.env.TARGET_PORT) : options.port;
-  const { server } = createTargetServer(options, key);
+  const counter = cluster.isWorker ? createClusterWorkerCounter(String(cluster.worker?.id)) : createLocalCounter();
+  const { server } = createTargetServer(options, key, counter);
   server.on('error', (err: NodeJS.ErrnoException) => {
     const hint = err.code === 'EADDRINUSE' ? '; choose another with --port, or --port 0 for a free one' : '';
     console.error(`target: cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}${hint}`);
@@ -39,7 +42,8 @@ function runPrimary(options: TargetOptions): void {
   const key = randomBytes(32).toString('hex');
   // Once a port is chosen, replacements must reuse it even if every worker died at once.
   let port = options.port;
-  const fork = () => cluster.fork({ TARGET_KEY: key, TARGET_PORT: String(port) });
+  const processedCounts = createClusterCountTable();
+  const fork = () => processedCounts.track(cluster.fork({ TARGET_KEY: key, TARGET_PORT: String(port) }));
   for (let i = 0; i < options.workers; i++) fork();
   cluster.on('listening', (_worker, address) => {
     if (announced) return;

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createCredentialAuthority } from './credentials.ts';
 import { createAtomicStore, createRacyStore, type IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
 import type { TargetOptions } from './options.ts';
+import { createLocalCounter, type ProcessedCounter } from './processed-counter.ts';
 import { createSlidingWindowLimiter, type RateLimiter, unlimited } from './rate-limiter.ts';
 import { verifyRequest } from './signature.ts';
 
@@ -13,7 +14,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 const WEBHOOK_PATH = /^\/api\/v1\/webhooks\/([A-Za-z0-9_-]+)$/;
 
 export interface TargetState {
-  ordersProcessed: number;
+  /** Signals really processed (not replayed): the oracle PROCESSED_COUNT_URL reads. */
+  ordersProcessed: ProcessedCounter;
   webhookRequests: number;
   retained: Buffer[];
 }
@@ -77,8 +79,12 @@ function validateSignal(raw: Buffer): Record<string, unknown> {
 }
 
 /** `key` signs sessions and webhook tokens; worker processes of one target share it. */
-export function createTargetServer(options: TargetOptions, key: string): { server: Server; state: TargetState } {
-  const state: TargetState = { ordersProcessed: 0, webhookRequests: 0, retained: [] };
+export function createTargetServer(
+  options: TargetOptions,
+  key: string,
+  ordersProcessed: ProcessedCounter = createLocalCounter(),
+): { server: Server; state: TargetState } {
+  const state: TargetState = { ordersProcessed, webhookRequests: 0, retained: [] };
   const credentials = createCredentialAuthority(key);
   const limiter: RateLimiter = options.faults.has('no-rate-limit')
     ? unlimited
@@ -88,9 +94,9 @@ export function createTargetServer(options: TargetOptions, key: string): { serve
     : createAtomicStore(options.idempotencyTtlMs);
 
   async function placeOrder(signal: Record<string, unknown>): Promise<StoredResponse> {
-    state.ordersProcessed += 1;
+    state.ordersProcessed.increment();
     if (options.faults.has('leak')) state.retained.push(Buffer.alloc(options.leakKb * 1024, 1));
-    const orderId = `ord_${state.ordersProcessed}_${randomBytes(4).toString('hex')}`;
+    const orderId = `ord_${state.ordersProcessed.total()}_${randomBytes(4).toString('hex')}`;
     const body = JSON.stringify({
       status: 'accepted',
       order_id: orderId,
@@ -158,7 +164,7 @@ export function createTargetServer(options: TargetOptions, key: string): { serve
       '# TYPE process_start_time_seconds gauge',
       `process_start_time_seconds ${Math.round(Date.now() / 1000 - process.uptime())}`,
       '# TYPE webhook_orders_processed_total counter',
-      `webhook_orders_processed_total ${state.ordersProcessed}`,
+      `webhook_orders_processed_total ${state.ordersProcessed.total()}`,
       '# TYPE webhook_requests_total counter',
       `webhook_requests_total ${state.webhookRequests}`,
     ];

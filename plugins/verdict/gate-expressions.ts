@@ -2,7 +2,7 @@
 // `<metric> < <max>`; conditions keep their expression and strictness.
 export interface EnsureConfig {
   thresholds?: Record<string, number>[];
-  conditions?: { expression: string; strict?: boolean }[];
+  conditions?: { expression: string; strict?: boolean; validity?: unknown }[];
 }
 
 export function gateExpressions(ensure: EnsureConfig | undefined): { expression: string; strict: boolean }[] {

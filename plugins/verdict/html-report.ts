@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { buildCharts } from './chart-data.ts';
 import { escapeMarkup } from './escape.ts';
 import type { RunData } from './run-data.ts';
+import { gateMark } from './validity.ts';
 
 const require = createRequire(import.meta.url);
 const uplotJs = () => readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
@@ -23,11 +24,12 @@ function fmt(value: number | null | undefined): string {
 function gatesTable(run: RunData): string {
   if (run.gates.length === 0) return '<p class="muted">No gate results were recorded for this run.</p>';
   const rows = run.gates.map((g) => {
-    const status = g.passed ? 'pass' : g.strict ? 'fail' : 'warn';
+    const mark = gateMark(g, run.invalid !== undefined);
+    const status = mark === 'not judged' ? 'skip' : mark === 'INVALID' ? 'fail' : mark.toLowerCase();
     const measured = Object.entries(g.measured)
       .map(([name, value]) => `${escapeMarkup(name)} = <b>${fmt(value)}</b>`)
       .join('<br>');
-    return `<tr class="${status}"><td class="status">${status.toUpperCase()}</td><td><code>${escapeMarkup(g.expression)}</code>${g.strict ? '' : ' <span class="muted">(warning only)</span>'}</td><td>${measured}</td></tr>`;
+    return `<tr class="${status}"><td class="status">${escapeMarkup(mark.toUpperCase())}</td><td><code>${escapeMarkup(g.expression)}</code>${g.strict ? '' : ' <span class="muted">(warning only)</span>'}</td><td>${measured}</td></tr>`;
   });
   return `<table id="gates"><thead><tr><th>result</th><th>gate</th><th>measured</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -93,7 +95,7 @@ const CLIENT = `
 
 export function renderHtmlReport(run: RunData): string {
   const charts = buildCharts(run);
-  const verdict = run.passed ? 'PASS' : 'FAIL';
+  const verdict = run.invalid ? 'INVALID' : run.passed ? 'PASS' : 'FAIL';
   const failed = run.gates.filter((g) => !g.passed && g.strict).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -102,15 +104,16 @@ export function renderHtmlReport(run: RunData): string {
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;color:#111827;padding:0 16px}
 h1{margin:0 0 4px} .muted{color:#6b7280}
 .verdict{display:inline-block;padding:4px 14px;border-radius:6px;color:#fff;font-weight:700;font-size:20px}
-.verdict.PASS{background:#16a34a}.verdict.FAIL{background:#dc2626}
+.verdict.PASS{background:#16a34a}.verdict.FAIL{background:#dc2626}.verdict.INVALID{background:#6b7280}
 table{border-collapse:collapse;width:100%;margin:8px 0 24px} th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left;vertical-align:top}
-tr.fail td.status{color:#dc2626;font-weight:700} tr.pass td.status{color:#16a34a;font-weight:700} tr.warn td.status{color:#ca8a04;font-weight:700}
+tr.fail td.status{color:#dc2626;font-weight:700} tr.pass td.status{color:#16a34a;font-weight:700} tr.warn td.status{color:#ca8a04;font-weight:700} tr.skip td.status{color:#6b7280}
 .figures{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.figures div{background:#f3f4f6;border-radius:6px;padding:8px 12px;min-width:120px}
 .figures span{display:block;color:#6b7280;font-size:12px}.figures b{font-size:18px}
 .chart{margin:12px 0 28px}
 </style></head><body>
 <h1>${escapeMarkup(run.scenario)} <span class="verdict ${verdict}" id="verdict">${verdict}</span></h1>
 <p class="muted">${run.gates.length - failed} of ${run.gates.length} gates passed &middot; generated ${escapeMarkup(run.generatedAt)}</p>
+${run.invalid ? `<p id="invalid"><b>Not judged:</b> ${escapeMarkup(run.invalid)}</p>` : ''}
 ${keyFigures(run)}
 <h2>Gates</h2>
 ${gatesTable(run)}

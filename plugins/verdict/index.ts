@@ -13,6 +13,7 @@ import {
   sumPeriods,
 } from './measured-values.ts';
 import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
+import { gateMark, invalidReason, validityAdvice } from './validity.ts';
 import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
 interface EnsureCheck {
@@ -30,6 +31,7 @@ interface ArtilleryGlobal {
   log(message: string): void;
   /** Set by Artillery before the run starts: the stamp of the run's file names. */
   testInfo?: { metadata?: { startedAt?: number } };
+  suggestedExitCode: number;
 }
 
 interface PluginEvents {
@@ -43,13 +45,21 @@ interface Script {
 
 export const LEGACY_METRICS_FORMAT = false;
 
-function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>): GateResult {
+class VerdictError extends Error {}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+}
+
+function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>, advice: Map<string, string>): GateResult {
   const pairs = measuredValues(check.original, values);
+  const validity = advice.get(check.original);
   return {
     expression: check.original,
     passed: check.result === 1,
     strict: check.strict,
     measured: Object.fromEntries(pairs.map(([name, value]) => [name, value ?? null])),
+    ...(validity === undefined ? {} : { validity }),
   };
 }
 
@@ -59,6 +69,7 @@ export class Plugin {
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
+    const advice = validityAdvice(script.config.ensure?.conditions);
     const periods: PeriodStats[] = [];
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
@@ -76,17 +87,20 @@ export class Plugin {
     const write = (gates: GateResult[], interrupted: boolean) => {
       written = true;
       const failed = gates.filter((g) => !g.passed && g.strict);
+      const invalid = interrupted ? undefined : invalidReason(gates);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
-      artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
+      if (invalid) artillery.log(`\nINVALID run, gates not judged: ${invalid}`);
+      else artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
       for (const gate of gates) {
-        const mark = gate.passed ? 'pass' : gate.strict ? 'FAIL' : 'warn';
+        const mark = gateMark(gate, invalid !== undefined);
         artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
       }
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
       const run = {
         scenario,
         generatedAt: new Date().toISOString(),
-        passed: failed.length === 0 && !interrupted,
+        passed: failed.length === 0 && !interrupted && !invalid,
+        invalid,
         gates,
         periods,
         aggregate: interrupted ? sumPeriods(periods) : finalReport,
@@ -95,16 +109,35 @@ export class Plugin {
       };
       const startedAt = artillery.testInfo?.metadata?.startedAt;
       const stamp = startedAt === undefined ? undefined : new Date(startedAt);
-      const { verdictFile, verdict } = writeRunOutputs(dir, run, health?.file, stamp);
-      artillery.log(`Report: ${path.join(dir, verdict.files.html)}`);
-      artillery.log(`Verdict: ${verdictFile}`);
+      let outputs: ReturnType<typeof writeRunOutputs>;
+      try {
+        outputs = writeRunOutputs(dir, run, health?.file, stamp);
+      } catch (err) {
+        throw new VerdictError(`cannot write reports to ${dir}: ${errorCode(err)}; check REPORTS_DIR`);
+      }
+      artillery.log(`Report: ${path.join(dir, outputs.verdict.files.html)}`);
+      artillery.log(`Verdict: ${outputs.verdictFile}`);
+    };
+    // A throw here would escape into ensure's beforeExit, which Artillery settles silently
+    // before ensure sets the exit code: a failing run could exit 0. Fail the run instead.
+    const guarded = (judgeAndWrite: () => void) => {
+      try {
+        judgeAndWrite();
+      } catch (err) {
+        console.error(
+          `verdict: ${err instanceof VerdictError ? err.message : `cannot judge the run: ${errorCode(err)}`}`,
+        );
+        artillery.suggestedExitCode = 2;
+      }
     };
     artillery.globalEvents.on('checks', (checks) => {
-      const values = flattenReport(finalReport);
-      write(
-        checks.map((check) => toGate(check, values)),
-        false,
-      );
+      guarded(() => {
+        const values = flattenReport(finalReport);
+        write(
+          checks.map((check) => toGate(check, values, advice)),
+          false,
+        );
+      });
     });
     // Ctrl-C or SIGTERM: Artillery stops early with no final report, and ensure then
     // judges nothing. The gates are still listed, as failed and not judged, with the
@@ -114,13 +147,15 @@ export class Plugin {
       method: async (data) => {
         await new Promise((resolve) => setImmediate(resolve));
         if (written || data.earlyStop !== true) return;
-        const values = flattenReport(sumPeriods(periods));
-        write(
-          gateExpressions(script.config.ensure).map((g) =>
-            toGate({ original: g.expression, result: 0, strict: g.strict }, values),
-          ),
-          true,
-        );
+        guarded(() => {
+          const values = flattenReport(sumPeriods(periods));
+          write(
+            gateExpressions(script.config.ensure).map((g) =>
+              toGate({ original: g.expression, result: 0, strict: g.strict }, values, advice),
+            ),
+            true,
+          );
+        });
       },
     });
   }

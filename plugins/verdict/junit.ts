@@ -1,5 +1,6 @@
 // JUnit XML of the gates, one test case per gate per scenario, so CI systems list them.
 import { escapeMarkup } from './escape.ts';
+import { gateMark } from './validity.ts';
 import type { GateResult } from './verdict-file.ts';
 
 export interface GateSuite {
@@ -7,6 +8,8 @@ export interface GateSuite {
   gates: GateResult[];
   /** Set when the scenario ended without a verdict (crashed run, configuration error). */
   error?: string;
+  /** Set when a validity gate failed: the other gates are skipped, not failed. */
+  invalid?: string | undefined;
 }
 
 function measured(gate: GateResult): string {
@@ -17,9 +20,17 @@ function measured(gate: GateResult): string {
 
 export function renderJunit(suites: GateSuite[]): string {
   const body = suites.map((suite) => {
-    const failures = suite.gates.filter((g) => !g.passed && g.strict).length;
+    const invalid = suite.invalid !== undefined;
+    const failures = invalid ? 0 : suite.gates.filter((g) => !g.passed && g.strict).length;
     const cases = suite.gates.map((g) => {
       const open = `    <testcase classname="webhook-stress.${escapeMarkup(suite.scenario)}" name="${escapeMarkup(g.expression)}">`;
+      const mark = gateMark(g, invalid);
+      if (mark === 'INVALID') {
+        return `${open}\n      <error message="${escapeMarkup(`run invalid: ${g.expression} (${measured(g)}): ${g.validity}`)}"/>\n    </testcase>`;
+      }
+      if (mark === 'not judged') {
+        return `${open}\n      <skipped message="not judged: the run is invalid"/>\n    </testcase>`;
+      }
       if (!g.passed && g.strict) {
         return `${open}\n      <failure message="${escapeMarkup(`gate failed: ${g.expression} (${measured(g)})`)}"/>\n    </testcase>`;
       }
@@ -33,7 +44,7 @@ export function renderJunit(suites: GateSuite[]): string {
         `    <testcase classname="webhook-stress.${escapeMarkup(suite.scenario)}" name="run completed">\n      <error message="${escapeMarkup(suite.error)}"/>\n    </testcase>`,
       );
     }
-    const errors = suite.error ? 1 : 0;
+    const errors = (suite.error ? 1 : 0) + suite.gates.filter((g) => gateMark(g, invalid) === 'INVALID').length;
     return `  <testsuite name="${escapeMarkup(suite.scenario)}" tests="${cases.length}" failures="${failures}" errors="${errors}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="webhook-stress-pack">\n${body.join('\n')}\n</testsuites>\n`;

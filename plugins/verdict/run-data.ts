@@ -31,6 +31,8 @@ export interface RunData {
   scenario: string;
   generatedAt: string;
   passed: boolean;
+  /** Why the run was not judged (a validity gate failed). */
+  invalid?: string | undefined;
   gates: GateResult[];
   periods: PeriodStats[];
   aggregate: AggregateReport;
@@ -38,7 +40,7 @@ export interface RunData {
   health: HealthReport | undefined;
 }
 
-const SHOWN_VARIABLES = ['webhookPool', 'expect', 'gatherMs'];
+const SHOWN_VARIABLES = ['webhookPool', 'expect'];
 
 /** The scenario settings a report may show: never credentials, tokens or secrets. */
 export function publicSettings(

@@ -12,12 +12,16 @@ export interface GateResult {
   /** false for `strict: false` gates: a warning that does not fail the run. */
   strict: boolean;
   measured: Record<string, number | null>;
+  /** Set on a validity gate: what to do when it fails (the run is then INVALID, see validity.ts). */
+  validity?: string;
 }
 
 export interface Verdict {
   scenario: string;
   finishedAt: string;
   passed: boolean;
+  /** Set when a validity gate failed: why the run was not judged, and what to do. */
+  invalid?: string;
   gates: GateResult[];
   /** What the report shows of the scenario's settings (never a credential). */
   settings?: RunSettings;
@@ -43,6 +47,7 @@ export function writeRunOutputs(
     scenario: run.scenario,
     finishedAt: run.generatedAt,
     passed: run.passed,
+    ...(run.invalid ? { invalid: run.invalid } : {}),
     gates: run.gates,
     ...(run.settings ? { settings: run.settings } : {}),
     files: {
@@ -52,7 +57,10 @@ export function writeRunOutputs(
     },
   };
   writeFileSync(path.join(dir, verdict.files.html), renderHtmlReport(run));
-  writeFileSync(path.join(dir, verdict.files.junit), renderJunit([{ scenario: run.scenario, gates: run.gates }]));
+  writeFileSync(
+    path.join(dir, verdict.files.junit),
+    renderJunit([{ scenario: run.scenario, gates: run.gates, invalid: run.invalid }]),
+  );
   const verdictFile = path.join(dir, `${base}.verdict.json`);
   writeFileSync(verdictFile, `${JSON.stringify(verdict, null, 2)}\n`);
   return { verdictFile, verdict };

@@ -1,7 +1,9 @@
-// Turns each response into one outcome. A duplicate is often an HTTP 200 replaying
-// the first answer, so status alone cannot tell it: a replay header, or an answer
-// identical to an earlier one (same order id, else same body), marks it.
+// Turns each response into one outcome. A 2xx is a duplicate only on positive evidence:
+// a 409 or the replay header (always honoured: neither can be mistaken), a repeated
+// id in RESPONSE_ID_FIELD or an identical body (only when REPLAY_EVIDENCE names them,
+// since many receivers answer every acceptance with the same constant body).
 import { createHash } from 'node:crypto';
+import type { ReplayEvidence } from './settings.ts';
 
 export const OUTCOMES = [
   'accepted',
@@ -12,6 +14,8 @@ export const OUTCOMES = [
   'not_found',
   'server_error',
   'unexpected',
+  'timed_out',
+  'transport_error',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -26,6 +30,7 @@ export interface ReplayRules {
   replayHeader: string;
   /** Field of a JSON answer that identifies the processing (e.g. an order id). */
   responseIdField: string;
+  replayEvidence: { kinds: readonly ReplayEvidence[] };
 }
 
 export function outcomeOfStatus(status: number): Outcome {
@@ -39,16 +44,27 @@ export function outcomeOfStatus(status: number): Outcome {
   return 'unexpected';
 }
 
-function processingFingerprint(body: string, idField: string): string {
+function idOf(body: string, idField: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object' && idField in parsed) {
-      return `id:${String((parsed as Record<string, unknown>)[idField])}`;
+      return String((parsed as Record<string, unknown>)[idField]);
     }
   } catch {
-    // Not JSON: the whole body is the fingerprint.
+    // Not JSON: no id.
   }
-  return `body:${createHash('sha256').update(body).digest('hex')}`;
+  return undefined;
+}
+
+/** What identifies one processing under the named evidence, or undefined when nothing is to be compared. */
+function processingFingerprint(body: string, rules: ReplayRules): string | undefined {
+  const kinds = rules.replayEvidence.kinds;
+  if (kinds.includes('id')) {
+    const id = idOf(body, rules.responseIdField);
+    if (id !== undefined) return `id:${id}`;
+  }
+  if (kinds.includes('body')) return `body:${createHash('sha256').update(body).digest('hex')}`;
+  return undefined;
 }
 
 const REMEMBERED_FINGERPRINTS = 100_000;
@@ -61,12 +77,14 @@ export function createClassifier(rules: ReplayRules): Classifier {
   // Insertion-ordered, so the oldest fingerprint is dropped first when full.
   const seen = new Set<string>();
   return {
+    // Per thread: with `id` or `body` evidence a replay is seen only by the thread that saw the first answer.
     classify(response) {
       const outcome = outcomeOfStatus(response.status);
       if (outcome !== 'accepted') return outcome;
       const flag = response.headers[rules.replayHeader];
       if (flag !== undefined && String(flag).toLowerCase() !== 'false') return 'duplicate';
-      const fingerprint = processingFingerprint(response.body, rules.responseIdField);
+      const fingerprint = processingFingerprint(response.body, rules);
+      if (fingerprint === undefined) return 'accepted';
       if (seen.has(fingerprint)) return 'duplicate';
       seen.add(fingerprint);
       if (seen.size > REMEMBERED_FINGERPRINTS) {
@@ -78,19 +96,9 @@ export function createClassifier(rules: ReplayRules): Classifier {
   };
 }
 
-/**
- * Counts answers let through beyond the limit: for each request the server allowed,
- * how many allowed requests to the same webhook were sent in the window before it.
- */
-export function createLimitWatch(limit: number, tolerance: number, windowMs = 1000) {
-  const allowedAt = new Map<string, number[]>();
-  return {
-    /** True when this allowed request is above the limit (plus tolerance) for its window. */
-    isExcess(webhook: string, sentAtMs: number): boolean {
-      const log = (allowedAt.get(webhook) ?? []).filter((t) => sentAtMs - t < windowMs);
-      log.push(sentAtMs);
-      allowedAt.set(webhook, log);
-      return log.length > limit + tolerance;
-    },
-  };
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/** A request that got no HTTP answer: past the sender's deadline, or any other transport failure. */
+export function outcomeOfTransportError(err: { code?: string } | undefined): Outcome {
+  return err?.code !== undefined && TIMEOUT_CODES.has(err.code) ? 'timed_out' : 'transport_error';
 }

@@ -1,5 +1,7 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
+import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
 
 export const DEFAULT_TARGET = 'http://127.0.0.1:8000';
@@ -23,14 +25,26 @@ export interface Settings {
   };
   receivePath: string;
   rateLimitPerSecond: number;
-  rateLimitTolerance: number;
+  rateLimitModel: LimiterModel;
+  /** Token bucket: requests allowed at once from a full bucket. */
+  rateLimitBurst: number;
   idempotencyTtlMs: number;
   replayHeader: string;
   responseIdField: string;
+  /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
+  replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
+  /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
+  processedCount: ProcessedCountSource | undefined;
+  processedSettleMs: number;
+  /** The sender's deadline (TradingView: 3 s): Artillery's http.timeout for every signal. */
+  senderTimeoutS: number;
   seed: number;
   symbols: string[];
   requestTimeoutMs: number;
 }
+
+export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
+export type ReplayEvidence = Exclude<(typeof REPLAY_EVIDENCE)[number], 'none'>;
 
 export class SettingsError extends Error {}
 
@@ -50,6 +64,12 @@ function number(env: Env, name: string, fallback: number): number {
   if (!Number.isFinite(value) || value < 0) {
     throw new SettingsError(`${name}="${raw}" is not a non-negative number; fix or unset it`);
   }
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const value = number(env, name, fallback);
+  if (value === 0) throw new SettingsError(`${name}="${env[name]}" must be greater than 0`);
   return value;
 }
 
@@ -84,6 +104,79 @@ function baseUrl(env: Env): string | undefined {
   }
 }
 
+function replayEvidence(env: Env): Settings['replayEvidence'] {
+  const kinds = list(env.REPLAY_EVIDENCE);
+  for (const kind of kinds) {
+    if (!(REPLAY_EVIDENCE as readonly string[]).includes(kind)) {
+      throw new SettingsError(
+        `REPLAY_EVIDENCE="${env.REPLAY_EVIDENCE}": "${kind}" is not one of ${REPLAY_EVIDENCE.join(', ')}`,
+      );
+    }
+  }
+  if (kinds.includes('none') && kinds.length > 1) {
+    throw new SettingsError(`REPLAY_EVIDENCE="${env.REPLAY_EVIDENCE}": "none" cannot be combined with other kinds`);
+  }
+  const named = kinds.filter((k): k is ReplayEvidence => k !== 'none');
+  return { kinds: named, declared: named.length > 0 };
+}
+
+function processedCount(env: Env): ProcessedCountSource | undefined {
+  const raw = env.PROCESSED_COUNT_URL;
+  const metric = env.PROCESSED_COUNT_METRIC || undefined;
+  const jsonPath = env.PROCESSED_COUNT_JSON_PATH || undefined;
+  if (raw === undefined || raw === '') {
+    if (metric || jsonPath) {
+      throw new SettingsError(
+        `${metric ? 'PROCESSED_COUNT_METRIC' : 'PROCESSED_COUNT_JSON_PATH'} is set but PROCESSED_COUNT_URL is not; give the URL that answers it (e.g. http://127.0.0.1:8000/metrics)`,
+      );
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingsError(`PROCESSED_COUNT_URL="${raw}" is not a URL; use e.g. http://127.0.0.1:8000/metrics`);
+  }
+  if (metric && jsonPath) {
+    throw new SettingsError(
+      'PROCESSED_COUNT_METRIC and PROCESSED_COUNT_JSON_PATH are both set; keep the one your endpoint answers',
+    );
+  }
+  if (metric) {
+    try {
+      parseSeriesSelector(metric);
+    } catch (err) {
+      throw new SettingsError((err as Error).message);
+    }
+    return { url: url.toString(), format: 'prometheus', selector: metric };
+  }
+  if (jsonPath) return { url: url.toString(), format: 'json', selector: jsonPath };
+  throw new SettingsError(
+    'PROCESSED_COUNT_URL is set but neither PROCESSED_COUNT_METRIC (Prometheus text) nor PROCESSED_COUNT_JSON_PATH (JSON) names the count; set one',
+  );
+}
+
+function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitModel' | 'rateLimitBurst'> {
+  if (env.RATE_LIMIT_TOLERANCE) {
+    throw new SettingsError(
+      `RATE_LIMIT_TOLERANCE="${env.RATE_LIMIT_TOLERANCE}" is no longer read; name the limiter instead: RATE_LIMIT_MODEL=${LIMITER_MODELS.join('|')}`,
+    );
+  }
+  const perSecond = number(env, 'RATE_LIMIT_PER_SECOND', 10);
+  const model = oneOf(env, 'RATE_LIMIT_MODEL', LIMITER_MODELS, 'sliding-window');
+  const burst = number(env, 'RATE_LIMIT_BURST', Math.max(1, Math.ceil(perSecond)));
+  if (env.RATE_LIMIT_BURST && model !== 'token-bucket') {
+    throw new SettingsError(
+      `RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" applies only to RATE_LIMIT_MODEL=token-bucket (now ${model}); set the model or unset it`,
+    );
+  }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new SettingsError(`RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" is not a whole number of requests >= 1`);
+  }
+  return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
+}
+
 export function readSettings(env: Env): Settings {
   return {
     baseUrl: baseUrl(env),
@@ -103,11 +196,14 @@ export function readSettings(env: Env): Settings {
       secretField: env.WEBHOOK_SECRET_FIELD || 'secret',
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
-    rateLimitPerSecond: number(env, 'RATE_LIMIT_PER_SECOND', 10),
-    rateLimitTolerance: number(env, 'RATE_LIMIT_TOLERANCE', 0),
+    ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
+    replayEvidence: replayEvidence(env),
+    processedCount: processedCount(env),
+    processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
+    senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),
     seed: number(env, 'SIGNAL_SEED', 1),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),

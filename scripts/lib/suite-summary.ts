@@ -13,7 +13,7 @@ export interface ScenarioResult {
 
 export interface SummaryRow {
   scenario: string;
-  result: 'PASS' | 'FAIL';
+  result: 'PASS' | 'FAIL' | 'INVALID';
   successPct: string;
   avgMs: string;
   p95Ms: string;
@@ -29,11 +29,13 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
   const c = r.counters;
   const sent = c['webhook.sent'];
   const pct = (n: number | undefined) => (sent ? `${((100 * (n ?? 0)) / sent).toFixed(1)} %` : '-');
-  const failedGates = r.verdict?.gates.filter((g) => !g.passed && g.strict).map((g) => g.expression) ?? [];
+  const failedGates = r.verdict?.invalid
+    ? [`not judged: ${r.verdict.invalid}`]
+    : (r.verdict?.gates.filter((g) => !g.passed && g.strict).map((g) => g.expression) ?? []);
   if (!r.verdict) failedGates.push(`the run ended without a verdict (exit ${r.exitCode})`);
   return {
     scenario: r.scenario,
-    result: r.exitCode === 0 && r.verdict?.passed === true ? 'PASS' : 'FAIL',
+    result: r.verdict?.invalid ? 'INVALID' : r.exitCode === 0 && r.verdict?.passed === true ? 'PASS' : 'FAIL',
     successPct: pct(c['webhook.as_expected']),
     avgMs: show(r.responseTime?.mean),
     p95Ms: show(r.responseTime?.p95, 0),

@@ -1,9 +1,14 @@
 // Bad input ends the run before load with one line that says what is wrong and what to do,
-// a non-zero exit, and no secret in the output.
+// a non-zero exit, and no secret in the output; a verdict that cannot be written fails the run.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningTarget, startTarget } from '../../target/launch.ts';
+import { fileStamp } from '../../plugins/verdict/verdict-file.ts';
+import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
+import { processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
 
 async function closedPort(): Promise<number> {
@@ -66,6 +71,20 @@ describe('clear errors', () => {
     assert.match(packErrors(run.output).join('\n'), /SIGNING_SCHEME="rot13" is not one of plain, github/);
   });
 
+  it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
+    const port = await closedPort();
+    const run = await runScenario('idempotency', target.url, {
+      PROCESSED_COUNT_URL: `http://127.0.0.1:${port}/metrics?key=Pr0cessed-Key`,
+      PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
+    });
+    assert.equal(run.code, 1);
+    assert.deepEqual(packErrors(run.output), [
+      `webhook-stress-pack: processed count: cannot read http://127.0.0.1:${port}/metrics: ECONNREFUSED; check PROCESSED_COUNT_URL`,
+    ]);
+    assert.match(run.output, /FAIL: webhook\.executions == 6 {2}\[webhook\.executions = not measured\]/);
+    assert.doesNotMatch(run.output, /Pr0cessed-Key/);
+  });
+
   it('wrong webhook credentials from the environment fail the auth gate, secret not shown', async () => {
     const run = await runScenario('rate-limit', target.url, {
       WEBHOOK_TOKEN: 'unknown-token',
@@ -75,4 +94,37 @@ describe('clear errors', () => {
     assert.equal(run.counters['webhook.not_found'], 20);
     assert.doesNotMatch(run.output, /Wr0ng-Webhook-Secret/);
   });
+});
+
+describe('exit code integrity: reports that cannot be written fail the run with one line', () => {
+  const cases = [
+    { title: 'every gate passed', oracle: true, gates: 'Gates: 5 passed, 0 failed', code: 2 },
+    { title: 'a gate failed', oracle: false, gates: 'Gates: 4 passed, 1 failed', code: 1 },
+  ];
+  for (const { title, oracle, gates, code: expectedCode } of cases) {
+    it(title, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'pack-unwritable-'));
+      // The monitor can write there, but every name the HTML report could take in the next
+      // 3 minutes is already a folder. (Tests run as root, where a read-only mode stops nothing.)
+      for (let s = -5; s < 180; s++) {
+        mkdirSync(path.join(dir, `idempotency-${fileStamp(new Date(Date.now() + s * 1000))}.html`));
+      }
+      let output = '';
+      const code = await runArtillery('scenarios/idempotency.yml', {
+        target: target.url,
+        env: { ...(oracle ? processedCountEnv(target.url) : {}), REPORTS_DIR: dir },
+        onOutput: (chunk) => {
+          output += chunk;
+        },
+      }).finally(() => rmSync(dir, { recursive: true, force: true }));
+      assert.ok(output.includes(gates), output);
+      const lines = output.split('\n').filter((line) => line.startsWith('verdict: '));
+      assert.equal(lines.length, 1, output);
+      assert.match(
+        lines[0] ?? '',
+        /^verdict: cannot write reports to \S+pack-unwritable-\w+: EISDIR; check REPORTS_DIR$/,
+      );
+      assert.equal(code, expectedCode, output);
+    });
+  }
 });

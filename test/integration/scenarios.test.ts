@@ -1,8 +1,9 @@
-// Every scenario, run by the real artillery CLI against a healthy reference target, passes all its gates.
+// Every scenario, run by the real artillery CLI against a healthy reference target (its
+// processed counter configured as the exactly-once oracle), passes all its gates.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type RunningTarget, startTarget } from '../../target/launch.ts';
-import { failedGates, runScenario } from '../helpers/artillery.ts';
+import { processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
+import { failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 let target: RunningTarget;
 before(async () => {
@@ -24,13 +25,14 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.rate_limited'], 10);
     },
     idempotency: (c) => {
+      assert.equal(c['webhook.executions'], 6, 'the server processed 6 of 9 signals');
       assert.equal(c['webhook.accepted'], 6);
-      assert.equal(c['webhook.duplicate'], 3);
+      assert.equal(c['webhook.duplicate'], 3, 'the replay header marks each in-window repeat');
     },
   };
   for (const [scenario, check] of Object.entries(expectations)) {
     it(scenario, async () => {
-      const run = await runScenario(scenario, target.url);
+      const run = await runJudgedScenario(3, scenario, target.url, processedCountEnv(target.url));
       assert.deepEqual(failedGates(run), [], run.output);
       assert.equal(run.code, 0, run.output);
       assert.ok((run.verdict?.gates.length ?? 0) >= 2, 'the verdict lists the gates');

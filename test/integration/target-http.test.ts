@@ -1,6 +1,10 @@
 // The reference target's HTTP contract, spoken to over loopback.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { provisionWebhooks } from '../../processors/lib/provision.ts';
+import { readSettings } from '../../processors/lib/settings.ts';
 import { signPlain } from '../../processors/lib/signing.ts';
 import { type RunningTarget, startTarget } from '../../target/launch.ts';
 
@@ -90,4 +94,50 @@ describe('reference target over HTTP', () => {
     assert.equal(limited.length, 2);
     assert.equal(limited[0]?.headers.get('retry-after'), '1');
   });
+});
+
+/** One request on a fresh connection, so a cluster's workers share the requests. */
+function request(url: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+async function processedTotal(url: string): Promise<number> {
+  const { text } = await request(`${url}/metrics`, { method: 'GET' });
+  return Number(/^webhook_orders_processed_total (\d+)$/m.exec(text)?.[1]);
+}
+
+describe('processed counter (the exactly-once oracle)', () => {
+  for (const workers of [0, 3]) {
+    it(`counts processed signals, not replays${workers ? `, summed over ${workers} cluster workers` : ''}`, async () => {
+      const server = await startTarget(['--rate-limit', '1000', ...(workers ? ['--workers', String(workers)] : [])]);
+      try {
+        const credentials = await provisionWebhooks(server.url, readSettings({}), 1);
+        const { token, secret } = credentials[0] ?? { token: '', secret: '' };
+        const before = await processedTotal(server.url);
+        for (let i = 0; i < 12; i++) {
+          const body = `{"action":"BUY","signal_id":"count-${i}"}`;
+          const headers = { 'content-type': 'application/json', 'x-signature': signPlain(secret, Buffer.from(body)) };
+          const url = `${server.url}/api/v1/webhooks/${token}`;
+          assert.equal((await request(url, { method: 'POST', headers, body })).status, 200);
+          // A replay on the same worker is not counted (duplicates across workers are, as in any unshared store).
+          if (!workers) assert.equal((await request(url, { method: 'POST', headers, body })).status, 200);
+        }
+        await sleep(200);
+        // Every worker answers the same total, whichever one the connection reaches.
+        for (let i = 0; i < 6; i++) assert.equal((await processedTotal(server.url)) - before, 12);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
 });

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createClassifier, createLimitWatch, outcomeOfStatus } from '../../processors/lib/classify.ts';
+import { createClassifier, outcomeOfStatus } from '../../processors/lib/classify.ts';
 
-const rules = { replayHeader: 'idempotent-replayed', responseIdField: 'order_id' };
+const rules = {
+  replayHeader: 'idempotent-replayed',
+  responseIdField: 'order_id',
+  replayEvidence: { kinds: ['id', 'body'] as const },
+};
 const ok = (body: string, headers: Record<string, string> = {}) => ({ status: 200, headers, body });
 
 describe('classification by status', () => {
@@ -47,22 +51,5 @@ describe('duplicate detection when a replay is an HTTP 200', () => {
   it('non-JSON bodies are classified by status first', () => {
     const c = createClassifier(rules);
     assert.equal(c.classify({ status: 502, headers: {}, body: '<html>bad gateway</html>' }), 'server_error');
-  });
-});
-
-describe('limit watch', () => {
-  it('flags answers allowed beyond the limit in one window, per webhook', () => {
-    const watch = createLimitWatch(10, 0);
-    const flags = Array.from({ length: 12 }, (_, i) => watch.isExcess('w1', 1000 + i));
-    assert.equal(flags.filter(Boolean).length, 2);
-    assert.equal(watch.isExcess('w2', 1005), false);
-  });
-
-  it('forgets answers older than the window and honours a tolerance', () => {
-    const watch = createLimitWatch(2, 1);
-    assert.deepEqual(
-      [0, 10, 20, 30, 1025].map((t) => watch.isExcess('w', t)),
-      [false, false, false, true, false],
-    );
   });
 });

@@ -37,6 +37,13 @@ describe('settings from the environment', () => {
     assert.throws(() => readSettings({ BASE_URL: 'not a url' }), /BASE_URL="not a url" is not a URL/);
   });
 
+  it('SENDER_TIMEOUT_S: 3 s by default, a positive number of seconds', () => {
+    assert.equal(readSettings({}).senderTimeoutS, 3);
+    assert.equal(readSettings({ SENDER_TIMEOUT_S: '15' }).senderTimeoutS, 15);
+    assert.throws(() => readSettings({ SENDER_TIMEOUT_S: '0' }), /SENDER_TIMEOUT_S="0" must be greater than 0/);
+    assert.throws(() => readSettings({ SENDER_TIMEOUT_S: '3s' }), /SENDER_TIMEOUT_S="3s" is not a non-negative number/);
+  });
+
   it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {
     const s = readSettings({ BASE_URL: 'http://localhost:9000/' });
     assert.equal(resolveBaseUrl(DEFAULT_TARGET, s), 'http://localhost:9000');

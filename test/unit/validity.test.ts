@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderJunit } from '../../plugins/verdict/junit.ts';
+import { gateMark, invalidReason, validityAdvice } from '../../plugins/verdict/validity.ts';
+import type { GateResult } from '../../plugins/verdict/verdict-file.ts';
+import { summaryRow } from '../../scripts/lib/suite-summary.ts';
+
+const spread = (ms: number): GateResult => ({
+  expression: 'burst.dispatch_spread_ms.max <= 5',
+  passed: ms <= 5,
+  strict: true,
+  measured: { 'burst.dispatch_spread_ms.max': ms },
+  validity: 'close other load, or raise the bound with a reason',
+});
+const band: GateResult = { expression: 'webhook.limit_allowed <= 10', passed: false, strict: true, measured: {} };
+
+describe('validity gates', () => {
+  it('are the conditions marked validity, with their advice', () => {
+    const advice = validityAdvice([
+      { expression: 'a <= 5', validity: 'do this' },
+      { expression: 'b == 0' },
+      { expression: 'c < 1', validity: true },
+    ]);
+    assert.deepEqual(
+      [...advice],
+      [
+        ['a <= 5', 'do this'],
+        ['c < 1', 'fix what it measures and run again'],
+      ],
+    );
+  });
+
+  it('a failed one makes the run invalid: one line with the value, the bound and what to do', () => {
+    assert.equal(invalidReason([spread(1.2), band]), undefined);
+    assert.equal(
+      invalidReason([spread(7.8), band]),
+      'burst.dispatch_spread_ms.max <= 5 does not hold [burst.dispatch_spread_ms.max = 7.8]: close other load, or raise the bound with a reason',
+    );
+  });
+
+  it('other gates of an invalid run are not judged, in the console marks, JUnit and the suite', () => {
+    assert.deepEqual([gateMark(spread(7.8), true), gateMark(band, true)], ['INVALID', 'not judged']);
+    assert.deepEqual([gateMark(spread(1.2), false), gateMark(band, false)], ['pass', 'FAIL']);
+    const xml = renderJunit([{ scenario: 'rate-limit', gates: [spread(7.8), band], invalid: 'spread too wide' }]);
+    assert.match(xml, /tests="2" failures="0" errors="1"/);
+    assert.match(xml, /<error message="run invalid: burst.dispatch_spread_ms.max &#60;= 5/);
+    assert.match(xml, /<skipped message="not judged: the run is invalid"\/>/);
+    const row = summaryRow({
+      scenario: 'rate-limit',
+      exitCode: 1,
+      verdict: {
+        scenario: 'rate-limit',
+        finishedAt: '',
+        passed: false,
+        invalid: 'spread too wide',
+        gates: [spread(7.8), band],
+        files: { html: '', junit: '' },
+      },
+      counters: {},
+      responseTime: undefined,
+    });
+    assert.equal(row.result, 'INVALID');
+    assert.deepEqual(row.failedGates, ['not judged: spread too wide']);
+  });
+});
