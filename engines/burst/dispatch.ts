@@ -31,11 +31,12 @@ export interface RequestResult {
 export interface BurstTiming {
   firstWriteAt: number;
   lastWriteAt: number;
+  /** From the release (just before the first write) to the last write handed to the kernel. */
   spreadMs: number;
   /** Epoch ms of the last answer (or error): the server decided every request before it. */
   lastAnswerAt: number;
   connectMs: number;
-  /** Requests whose bytes the kernel had not taken when their write returned (timed at drain instead). */
+  /** Requests whose bytes the kernel had not taken when their write returned (timed when flushed instead). */
   deferredWrites: number;
 }
 
@@ -171,6 +172,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   });
 
   let deferredWrites = 0;
+  const releasedAt = epochMs();
   for (let i = 0; i < sockets.length; i++) {
     const socket = sockets[i] as net.Socket;
     socket.uncork();
@@ -178,9 +180,11 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
     if (socket.writableLength === 0) {
       result.writtenAt = epochMs();
     } else {
+      // Not taken by the kernel in this call (TLS, a full buffer): timed when the request reports
+      // itself flushed, a later time; the spread counts from the release, so it can only come out wider.
       deferredWrites += 1;
-      socket.once('drain', () => {
-        result.writtenAt = epochMs();
+      (buffered[i] as Buffered).req.once('finish', () => {
+        result.writtenAt ??= epochMs();
       });
     }
   }
@@ -198,6 +202,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   clearTimeout(timer);
 
   const written = results.map((r) => r.writtenAt).filter((t): t is number => t !== undefined);
+  if (written.length === 0) return { results, timing: undefined };
   const firstWriteAt = Math.min(...written);
   const lastWriteAt = Math.max(...written);
   return {
@@ -205,7 +210,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
     timing: {
       firstWriteAt,
       lastWriteAt,
-      spreadMs: lastWriteAt - firstWriteAt,
+      spreadMs: lastWriteAt - Math.min(releasedAt, firstWriteAt),
       lastAnswerAt: Math.max(...results.map((r) => r.answeredAt ?? lastWriteAt)),
       connectMs,
       deferredWrites,
