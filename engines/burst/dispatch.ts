@@ -31,7 +31,7 @@ export interface RequestResult {
 export interface BurstTiming {
   firstWriteAt: number;
   lastWriteAt: number;
-  /** From the release (just before the first write) to the last write handed to the kernel. */
+  /** First write to last, handed to the kernel; with deferred writes (TLS) an upper bound. */
   spreadMs: number;
   /** Epoch ms of the last answer (or error): the server decided every request before it. */
   lastAnswerAt: number;
@@ -172,16 +172,21 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   });
 
   let deferredWrites = 0;
-  const releasedAt = epochMs();
+  // The earliest moment any byte can have left: a write taken at once left when its call returned;
+  // a deferred one (below) may have left as soon as its call began.
+  let earliestWriteAt = Number.POSITIVE_INFINITY;
   for (let i = 0; i < sockets.length; i++) {
     const socket = sockets[i] as net.Socket;
+    const calledAt = epochMs();
     socket.uncork();
     const result = results[i] as RequestResult;
     if (socket.writableLength === 0) {
       result.writtenAt = epochMs();
+      earliestWriteAt = Math.min(earliestWriteAt, result.writtenAt);
     } else {
-      // Not taken by the kernel in this call (TLS, a full buffer): timed when the request reports
-      // itself flushed, a later time; the spread counts from the release, so it can only come out wider.
+      // Not taken by the kernel in this call (TLS, a full buffer): known written only when the
+      // request reports itself flushed, so the spread runs from this call to then: an upper bound.
+      earliestWriteAt = Math.min(earliestWriteAt, calledAt);
       deferredWrites += 1;
       (buffered[i] as Buffered).req.once('finish', () => {
         result.writtenAt ??= epochMs();
@@ -210,7 +215,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
     timing: {
       firstWriteAt,
       lastWriteAt,
-      spreadMs: lastWriteAt - Math.min(releasedAt, firstWriteAt),
+      spreadMs: lastWriteAt - Math.min(earliestWriteAt, firstWriteAt),
       lastAnswerAt: Math.max(...results.map((r) => r.answeredAt ?? lastWriteAt)),
       connectMs,
       deferredWrites,
