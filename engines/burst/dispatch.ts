@@ -31,11 +31,12 @@ export interface RequestResult {
 export interface BurstTiming {
   firstWriteAt: number;
   lastWriteAt: number;
+  /** First write to last, handed to the kernel; with deferred writes (TLS) an upper bound. */
   spreadMs: number;
   /** Epoch ms of the last answer (or error): the server decided every request before it. */
   lastAnswerAt: number;
   connectMs: number;
-  /** Requests whose bytes the kernel had not taken when their write returned (timed at drain instead). */
+  /** Requests whose bytes the kernel had not taken when their write returned (timed when flushed instead). */
   deferredWrites: number;
 }
 
@@ -171,16 +172,24 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   });
 
   let deferredWrites = 0;
+  // The earliest moment any byte can have left: a write taken at once left when its call returned;
+  // a deferred one (below) may have left as soon as its call began.
+  let earliestWriteAt = Number.POSITIVE_INFINITY;
   for (let i = 0; i < sockets.length; i++) {
     const socket = sockets[i] as net.Socket;
+    const calledAt = epochMs();
     socket.uncork();
     const result = results[i] as RequestResult;
     if (socket.writableLength === 0) {
       result.writtenAt = epochMs();
+      earliestWriteAt = Math.min(earliestWriteAt, result.writtenAt);
     } else {
+      // Not taken by the kernel in this call (TLS, a full buffer): known written only when the
+      // request reports itself flushed, so the spread runs from this call to then: an upper bound.
+      earliestWriteAt = Math.min(earliestWriteAt, calledAt);
       deferredWrites += 1;
-      socket.once('drain', () => {
-        result.writtenAt = epochMs();
+      (buffered[i] as Buffered).req.once('finish', () => {
+        result.writtenAt ??= epochMs();
       });
     }
   }
@@ -198,6 +207,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
   clearTimeout(timer);
 
   const written = results.map((r) => r.writtenAt).filter((t): t is number => t !== undefined);
+  if (written.length === 0) return { results, timing: undefined };
   const firstWriteAt = Math.min(...written);
   const lastWriteAt = Math.max(...written);
   return {
@@ -205,7 +215,7 @@ export async function releaseBurst(requests: PreparedRequest[], options: Dispatc
     timing: {
       firstWriteAt,
       lastWriteAt,
-      spreadMs: lastWriteAt - firstWriteAt,
+      spreadMs: lastWriteAt - Math.min(earliestWriteAt, firstWriteAt),
       lastAnswerAt: Math.max(...results.map((r) => r.answeredAt ?? lastWriteAt)),
       connectMs,
       deferredWrites,

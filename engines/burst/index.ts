@@ -171,7 +171,7 @@ export default class BurstEngine {
         if (result.answer) {
           const { statusCode, headers, body } = result.answer;
           // `timings` as Artillery's http engine gives it: its bundled metrics-by-endpoint hook reads it.
-          const firstByte = (result.answeredAt ?? 0) - (result.writtenAt ?? 0);
+          const firstByte = Math.max(0, (result.answeredAt ?? 0) - (result.writtenAt ?? result.answeredAt ?? 0));
           const response = { statusCode, headers, body, timings: { phases: { firstByte } } };
           await callHooks(this.processor, after, [p, response, context, ee]);
         } else if (result.error) {
@@ -215,6 +215,6 @@ function emitHttpMetrics(result: RequestResult, ee: Events): void {
   if (!result.answer || result.answeredAt === undefined) return;
   ee.emit('counter', `http.codes.${result.answer.statusCode}`, 1);
   ee.emit('counter', 'http.responses', 1);
-  ee.emit('histogram', 'http.response_time', result.answeredAt - result.writtenAt);
+  ee.emit('histogram', 'http.response_time', Math.max(0, result.answeredAt - result.writtenAt));
   ee.emit('counter', 'http.downloaded_bytes', result.answer.bytes);
 }

@@ -4,9 +4,12 @@
 // connections count as errors.<code> and fail the virtual user; a spread above the
 // scenario's bound makes the run INVALID, not judged.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startTarget } from '../../target/launch.ts';
@@ -108,6 +111,59 @@ describe('burst engine against an independent node:http server', () => {
     assert.equal(run.counters['http.requests'], undefined);
     assert.equal(run.counters['vusers.failed'], 1);
     assert.notEqual(run.code, 0);
+  });
+});
+
+describe('burst engine over TLS', { skip: existsSync('/usr/bin/openssl') ? false : 'no /usr/bin/openssl' }, () => {
+  it('an https target: connections are TLS, answers parsed, spread measured', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pack-tls-'));
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    let secureConnections = 0;
+    const server = createHttpsServer(
+      { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) },
+      (req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(429, { 'content-type': 'application/json' }).end('{"detail":"slow down"}'));
+      },
+    );
+    server.on('secureConnection', () => {
+      secureConnections += 1;
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      // A self-signed certificate: the test trusts it the way a user would, through config.tls.
+      const run = await runScenario('burst', `https://127.0.0.1:${port}`, CREDENTIALS, {
+        overrides: JSON.stringify({ config: { tls: { rejectUnauthorized: false } } }),
+      });
+      assert.equal(secureConnections, 100);
+      assert.equal(run.counters['http.codes.429'], 100, run.output);
+      assert.equal(typeof run.verdict?.gates[0]?.measured['burst.dispatch_spread_ms.max'], 'number');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

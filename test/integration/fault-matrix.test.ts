@@ -35,7 +35,7 @@ describe('fault matrix', () => {
     it(`--fault ${fault}: ${scenario} ${title}`, async () => {
       const target = await startTarget(['--fault', fault]);
       try {
-        const run = await runJudgedScenario(3, scenario, target.url, processedCountEnv(target.url));
+        const run = await runJudgedScenario(scenario, target.url, processedCountEnv(target.url));
         assert.deepEqual(failedGates(run), fails, run.output);
         assert.equal(run.code, fails.length > 0 ? 1 : 0, run.output);
         for (const expression of fails) assert.match(run.output, new RegExp(`FAIL: ${escapeRegExp(expression)}  \\[`));

@@ -170,7 +170,7 @@ describe('independent receivers (constant body, own processed counter)', () => {
       const receiver = await startReceiver(row.receiver);
       try {
         const env = { ...CREDENTIALS, ...row.oracle?.(receiver.url), ...row.env };
-        const run = await runJudgedScenario(3, row.scenario, receiver.url, env);
+        const run = await runJudgedScenario(row.scenario, receiver.url, env);
         assert.deepEqual(failedGates(run), row.fails, run.output);
         assert.equal(run.code, row.fails.length > 0 ? 1 : 0, run.output);
         row.check?.(run);

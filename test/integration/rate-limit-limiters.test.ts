@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
-import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
+import { type ArtilleryRun, failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 import { NGINX, startNginx } from '../helpers/nginx.ts';
 
 const BAND_GATE =
@@ -15,15 +15,6 @@ const BAND_GATE =
 const CREDENTIALS = { WEBHOOK_TOKEN: 'limiter-test', WEBHOOK_SECRET: 'limiter-secret' };
 const TOKEN_BUCKET = { ...CREDENTIALS, RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '10' };
 const REPEATS = 3;
-
-/** An INVALID run (burst smeared by other load on the machine) is not a verdict: run again, at most twice. */
-async function judgedRun(url: string, env: Record<string, string>): Promise<ArtilleryRun> {
-  let run = await runScenario('rate-limit', url, env);
-  for (let retry = 0; retry < 2 && run.verdict?.invalid !== undefined; retry++) {
-    run = await runScenario('rate-limit', url, env);
-  }
-  return run;
-}
 
 const skip = existsSync(NGINX) ? false : `${NGINX} is not installed (apt-get install nginx-light)`;
 
@@ -33,7 +24,7 @@ describe('rate-limit against real nginx limit_req', { skip }, () => {
     try {
       for (let i = 0; i < REPEATS; i++) {
         // The bucket refills in 1 s; an artillery start takes longer, so every run meets a full bucket.
-        const run = await judgedRun(nginx.url, TOKEN_BUCKET);
+        const run = await runJudgedScenario('rate-limit', nginx.url, TOKEN_BUCKET);
         assert.deepEqual(failedGates(run), [], run.output);
         assert.equal(run.code, 0, run.output);
         assert.equal(run.counters['webhook.limit_allowed'], 10);
@@ -48,7 +39,7 @@ describe('rate-limit against real nginx limit_req', { skip }, () => {
   it('the same nginx with the limiter off fails only the band gate', async () => {
     const nginx = await startNginx({});
     try {
-      const run = await judgedRun(nginx.url, TOKEN_BUCKET);
+      const run = await runJudgedScenario('rate-limit', nginx.url, TOKEN_BUCKET);
       assert.deepEqual(failedGates(run), [BAND_GATE], run.output);
       assert.equal(run.code, 1, run.output);
       assert.equal(run.counters['webhook.limit_allowed'], 20);

@@ -32,7 +32,7 @@ describe('healthy reference target: every scenario passes', () => {
   };
   for (const [scenario, check] of Object.entries(expectations)) {
     it(scenario, async () => {
-      const run = await runJudgedScenario(3, scenario, target.url, processedCountEnv(target.url));
+      const run = await runJudgedScenario(scenario, target.url, processedCountEnv(target.url));
       assert.deepEqual(failedGates(run), [], run.output);
       assert.equal(run.code, 0, run.output);
       assert.ok((run.verdict?.gates.length ?? 0) >= 2, 'the verdict lists the gates');
