@@ -69,6 +69,13 @@ export function alertLine(alert: Alert): string {
   return `${new Date(alert.at).toISOString()} ${alert.level.toUpperCase()} ${alert.message}`;
 }
 
+/** The health report could not be written: the message is one line for a person. */
+export class HealthFilesError extends Error {}
+
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
 export interface HealthFiles {
   log(line: string): void;
   writeReport(report: HealthReport): string;
@@ -94,6 +101,8 @@ export function createHealthFiles(
   scenario: string,
   startedAt: () => Date | undefined,
   echo?: (line: string) => void,
+  /** Told once when the log cannot be written; sampling goes on without the log. */
+  onLogError: (message: string) => void = (message) => console.error(`server-monitor: ${message}`),
 ): HealthFiles {
   let base: string | undefined;
   let pending: string[] = [];
@@ -112,18 +121,30 @@ export function createHealthFiles(
       pending.push(line);
       const name = baseName();
       if (name === undefined) return;
-      mkdirSync(dir, { recursive: true });
-      appendFileSync(logFile(name), `${pending.join('\n')}\n`);
+      try {
+        mkdirSync(dir, { recursive: true });
+        appendFileSync(logFile(name), `${pending.join('\n')}\n`);
+      } catch (err) {
+        // Called from the sampling timer: a throw here would end the run with a stack trace.
+        discarded = true;
+        pending = [];
+        onLogError(`cannot write ${logFile(name)}: ${errorCode(err)}; check REPORTS_DIR (sampling goes on)`);
+        return;
+      }
       logWritten = true;
       pending = [];
     },
     writeReport(report) {
       const name = baseName(new Date(report.started_at)) as string;
-      mkdirSync(dir, { recursive: true });
-      if (pending.length > 0) appendFileSync(logFile(name), `${pending.join('\n')}\n`);
-      pending = [];
       const file = path.join(dir, `server_health_report_${name}.json`);
-      writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+      try {
+        mkdirSync(dir, { recursive: true });
+        if (pending.length > 0 && !discarded) appendFileSync(logFile(name), `${pending.join('\n')}\n`);
+        pending = [];
+        writeFileSync(file, `${JSON.stringify(report, null, 1)}\n`);
+      } catch (err) {
+        throw new HealthFilesError(`cannot write ${file}: ${errorCode(err)}; check REPORTS_DIR`);
+      }
       return file;
     },
     discard() {

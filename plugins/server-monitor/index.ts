@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { resolveBaseUrl } from '../../processors/lib/settings.ts';
 import { type MonitorConfig, MonitorConfigError, type PluginOptions, readMonitorConfig } from './config.ts';
+import { HealthFilesError } from './health-report.ts';
 import { createMonitor, type Monitor, type Stats } from './monitor.ts';
 import { SelectorError } from './select-process.ts';
 
@@ -25,6 +26,7 @@ interface ArtilleryGlobal {
   globalEvents: { emit(event: string, payload: unknown): void };
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
   log(message: string): void;
+  suggestedExitCode: number;
   /** Set by Artillery after plugins are created, before the load starts. */
   testInfo?: { metadata?: { startedAt?: number } };
   plugins: { name: string; plugin?: { script?: { config?: { ensure?: { conditions?: EnsureCondition[] } } } } }[];
@@ -78,11 +80,23 @@ export class Plugin {
       monitor.addAggregateMetrics(stats);
       if (source.kind === 'off') relaxServerGates(artillery);
     });
+    let reportFailed = false;
     artillery.ext({
       ext: 'beforeExit',
       method: async (data) => {
         monitor.stop();
-        const { file, report } = monitor.writeReport(data.earlyStop === true);
+        let written: ReturnType<Monitor['writeReport']>;
+        try {
+          written = monitor.writeReport(data.earlyStop === true);
+        } catch (err) {
+          if (!(err instanceof HealthFilesError)) throw err;
+          reportFailed = true;
+          console.error(`server-monitor: ${err.message}`);
+          // A report that could not be written fails the run; a failed gate's exit code stays.
+          if (!artillery.suggestedExitCode) artillery.suggestedExitCode = 2;
+          return;
+        }
+        const { file, report } = written;
         artillery.log(`Server health report: ${path.relative(process.cwd(), file)}`);
         // For the verdict plugin's HTML report, which is written after ensure has judged.
         artillery.globalEvents.emit('server-monitor:report', { file, report });
@@ -91,8 +105,16 @@ export class Plugin {
     // Exits that skip beforeExit: a configuration error (exit 2) leaves no report files;
     // any other (a fatal error in a hook) still gets its health report.
     process.once('exit', (code) => {
-      if (code === 2) monitor.discardFiles();
-      else monitor.writeReport(true);
+      if (code === 2) {
+        monitor.discardFiles();
+        return;
+      }
+      if (reportFailed) return;
+      try {
+        monitor.writeReport(true);
+      } catch (err) {
+        if (err instanceof HealthFilesError) console.error(`server-monitor: ${err.message}`);
+      }
     });
   }
 

@@ -1,7 +1,7 @@
 // Bad input ends the run before load with one line that says what is wrong and what to do,
 // a non-zero exit, and no secret in the output; a verdict that cannot be written fails the run.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,4 +127,27 @@ describe('exit code integrity: reports that cannot be written fail the run with 
       assert.equal(code, expectedCode, output);
     });
   }
+
+  it('a reports folder that cannot exist (its parent is a file): every writer says so in one line, no stack trace', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'pack-notadir-'));
+    const file = path.join(parent, 'file');
+    writeFileSync(file, 'not a folder');
+    let output = '';
+    const code = await runArtillery('scenarios/idempotency.yml', {
+      target: target.url,
+      env: { ...processedCountEnv(target.url), REPORTS_DIR: path.join(file, 'reports') },
+      onOutput: (chunk) => {
+        output += chunk;
+      },
+    }).finally(() => rmSync(parent, { recursive: true, force: true }));
+    assert.equal(code, 2, output);
+    const lines = output.split('\n').filter((line) => /^(server-monitor|verdict): /.test(line));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/ .*/, '')),
+      ['server-monitor:', 'server-monitor:', 'verdict:'],
+      output,
+    );
+    for (const line of lines) assert.match(line, /ENOTDIR; check REPORTS_DIR/);
+    assert.doesNotMatch(output, /^\s+at /m, 'no stack trace');
+  });
 });
