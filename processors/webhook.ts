@@ -4,6 +4,14 @@
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import {
+  appliesTo,
+  HOSTILE_CLASSES,
+  type HostileClass,
+  hostileRequest,
+  isRejection,
+  TIMESTAMPED_SCHEMES,
+} from './lib/hostile.ts';
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
@@ -28,6 +36,7 @@ interface RequestParams {
 }
 interface Response {
   statusCode: number;
+  timings?: { phases?: { firstByte?: number } };
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
@@ -112,20 +121,23 @@ export function holdSignal(context: Context, _events: Events, done: Done): void 
   done();
 }
 
-/** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
-export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
-  const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
-  const secret = String(context.vars.webhookSecret);
-  const nowMs = Date.now();
-  const signed = signRequest(settings.scheme, secret, Buffer.from(body, 'utf8'), {
-    nowS: Math.floor(nowMs / 1000),
-    messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
-    plainHeader: settings.plainHeader,
-  });
-  const url = new URL(
-    settings.receivePath.replace('{token}', String(context.vars.webhookToken)),
-    `${baseUrlOf(context)}/`,
-  );
+/** Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. */
+function address(
+  params: RequestParams,
+  context: Context,
+  body: string,
+  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number },
+): void {
+  const { nowMs } = sender;
+  const signed =
+    sender.secret === undefined
+      ? { headers: {}, query: {} }
+      : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
+          nowS: sender.nowS ?? Math.floor(nowMs / 1000),
+          messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+          plainHeader: settings.plainHeader,
+        });
+  const url = new URL(settings.receivePath.replace('{token}', sender.token), `${baseUrlOf(context)}/`);
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
   // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
@@ -133,6 +145,16 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
+}
+
+/** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
+export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
+  address(params, context, body, {
+    secret: String(context.vars.webhookSecret),
+    token: String(context.vars.webhookToken),
+    nowMs: Date.now(),
+  });
   events.emit('counter', 'webhook.sent', 1);
   done();
 }
@@ -256,4 +278,71 @@ export function judgeRateLimit(context: Context, events: Events, done: Done): vo
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
 export async function waitPastIdempotencyWindow(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
+}
+
+/** Flow step before the hostile scenario's loop: every hostile.* counter at 0, and a line for a class that cannot apply. */
+export function startHostileTraffic(_context: Context, events: Events, done: Done): void {
+  for (const hostile of HOSTILE_CLASSES) {
+    for (const figure of ['sent', 'rejected', 'not_applicable'])
+      events.emit('counter', `hostile.${hostile}.${figure}`, 0);
+    if (!appliesTo(hostile, settings.scheme)) {
+      events.emit('counter', `hostile.${hostile}.not_applicable`, 1);
+      console.log(
+        `hostile ${hostile}: not applicable to SIGNING_SCHEME=${settings.scheme} (no signed timestamp; only ${TIMESTAMPED_SCHEMES.join(', ')} sign one): not sent, its gate reads not_applicable`,
+      );
+    }
+  }
+  events.emit('counter', 'hostile.server_error', 0);
+  done();
+}
+
+/** ifTrue of the stale-timestamp step: only schemes that sign a timestamp can reject a stale one. */
+export function timestampSigned(): boolean {
+  return appliesTo('stale_ts', settings.scheme);
+}
+
+function hostileHook(hostile: HostileClass) {
+  return (params: RequestParams, context: Context, events: Events, done: Done): void => {
+    const nowMs = Date.now();
+    const request = hostileRequest(
+      hostile,
+      {
+        body: JSON.stringify(signals.next(nowMs)),
+        secret: String(context.vars.webhookSecret),
+        token: String(context.vars.webhookToken),
+        nowS: Math.floor(nowMs / 1000),
+      },
+      settings.hostile,
+    );
+    address(params, context, request.body, { ...request, nowMs });
+    context.vars.hostileClass = hostile;
+    events.emit('counter', `hostile.${hostile}.sent`, 1);
+    done();
+  };
+}
+
+/** beforeRequest hooks of the hostile classes (processors/lib/hostile.ts says what each sends). */
+export const sendForgedSignature = hostileHook('forged_sig');
+export const sendMissingSignature = hostileHook('missing_sig');
+export const sendStaleTimestamp = hostileHook('stale_ts');
+export const sendOversizedBody = hostileHook('oversized');
+export const sendMalformedJson = hostileHook('malformed');
+export const sendUnknownAction = hostileHook('unknown_action');
+export const sendUnknownToken = hostileHook('unknown_token');
+
+/** afterResponse of a hostile request: a rejection as HOSTILE_STATUS defines it (default any 4xx but 429), or a 5xx. */
+export function recordHostile(_p: RequestParams, response: Response, context: Context, events: Events, done: Done) {
+  const hostile = context.vars.hostileClass as HostileClass;
+  if (isRejection(hostile, response.statusCode, settings.hostile.statuses)) {
+    events.emit('counter', `hostile.${hostile}.rejected`, 1);
+  }
+  if (response.statusCode >= 500) events.emit('counter', 'hostile.server_error', 1);
+  done();
+}
+
+/** afterResponse of the legitimate stream among hostile traffic: its own latency (http.response_time mixes both). */
+export function recordLegitimate(p: RequestParams, response: Response, context: Context, events: Events, done: Done) {
+  const firstByte = response.timings?.phases?.firstByte;
+  if (firstByte !== undefined) events.emit('histogram', 'webhook.legit_ms', firstByte);
+  recordOutcome(p, response, context, events, done);
 }

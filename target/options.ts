@@ -1,7 +1,18 @@
 // Command-line options of the reference target, including its fault switches.
 import { parseArgs } from 'node:util';
 
-export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash'] as const;
+export const FAULTS = [
+  'leak',
+  'no-rate-limit',
+  'race',
+  'slow',
+  'errors',
+  'crash',
+  // Hostile traffic (scenarios/hostile.yml): each one a check a real receiver gets wrong.
+  'skip-signature',
+  'accept-stale',
+  'malformed-500',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface TargetOptions {

@@ -27,9 +27,9 @@ function standardWebhooksKey(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret);
 }
 
-function withinTolerance(timestampS: string, nowMs: number): boolean {
+function withinTolerance(timestampS: string, nowMs: number, toleranceS: number): boolean {
   const t = Number(timestampS);
-  return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= STRIPE_TOLERANCE_S;
+  return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= toleranceS;
 }
 
 export function verifyRequest(
@@ -38,6 +38,8 @@ export function verifyRequest(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   nowMs: number,
+  /** Seconds a signed timestamp may differ from now; `--fault accept-stale` passes Infinity. */
+  toleranceS: number = STRIPE_TOLERANCE_S,
 ): Verdict {
   const querySecret = query.get('secret');
   if (querySecret !== null) {
@@ -56,7 +58,8 @@ export function verifyRequest(
     const parts = new Map(stripe.split(',').map((kv) => kv.split('=', 2) as [string, string]));
     const t = parts.get('t') ?? '';
     const v1 = parts.get('v1') ?? '';
-    if (!withinTolerance(t, nowMs)) return { ok: false, reason: 'Stripe-Signature timestamp outside tolerance' };
+    if (!withinTolerance(t, nowMs, toleranceS))
+      return { ok: false, reason: 'Stripe-Signature timestamp outside tolerance' };
     const expected = hmac(secret, Buffer.concat([Buffer.from(`${t}.`), rawBody]), 'hex');
     return sameText(v1, expected) ? { ok: true, scheme: 'stripe' } : { ok: false, reason: 'bad Stripe-Signature' };
   }
@@ -65,7 +68,7 @@ export function verifyRequest(
   if (standard !== undefined) {
     const id = header(headers, 'webhook-id') ?? '';
     const ts = header(headers, 'webhook-timestamp') ?? '';
-    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
+    if (!withinTolerance(ts, nowMs, toleranceS)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
     const signed = Buffer.concat([Buffer.from(`${id}.${ts}.`), rawBody]);
     const expected = `v1,${hmac(standardWebhooksKey(secret), signed, 'base64')}`;
     const matches = standard.split(' ').some((candidate) => sameText(candidate, expected));
@@ -75,7 +78,8 @@ export function verifyRequest(
   const slack = header(headers, 'x-slack-signature');
   if (slack !== undefined) {
     const ts = header(headers, 'x-slack-request-timestamp') ?? '';
-    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'X-Slack-Request-Timestamp outside tolerance' };
+    if (!withinTolerance(ts, nowMs, toleranceS))
+      return { ok: false, reason: 'X-Slack-Request-Timestamp outside tolerance' };
     const expected = `v0=${hmac(secret, Buffer.concat([Buffer.from(`v0:${ts}:`), rawBody]), 'hex')}`;
     return sameText(slack, expected) ? { ok: true, scheme: 'slack' } : { ok: false, reason: 'bad X-Slack-Signature' };
   }

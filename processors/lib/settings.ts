@@ -1,5 +1,6 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
 import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
@@ -41,6 +42,10 @@ export interface Settings {
   seed: number;
   symbols: string[];
   requestTimeoutMs: number;
+  /** The hostile scenario's classes (scenarios/hostile.yml). */
+  hostile: { staleAgeS: number; oversizedBytes: number; statuses: HostileStatuses };
+  /** What the preflight contract expects of an acceptance: expect's contentType, and the id field when RESPONSE_ID_FIELD is set. */
+  contract: { contentType: string; idField: string | undefined };
 }
 
 export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
@@ -177,6 +182,21 @@ function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitMo
   return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
 }
 
+function hostile(env: Env): Settings['hostile'] {
+  let statuses: HostileStatuses;
+  try {
+    statuses = parseHostileStatuses(env.HOSTILE_STATUS);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+  return {
+    staleAgeS: positive(env, 'HOSTILE_STALE_AGE_S', 600),
+    // Just above nginx's default client_max_body_size (1 MiB).
+    oversizedBytes: positive(env, 'HOSTILE_BODY_BYTES', 1024 * 1024 + 1),
+    statuses,
+  };
+}
+
 export function readSettings(env: Env): Settings {
   return {
     baseUrl: baseUrl(env),
@@ -207,6 +227,8 @@ export function readSettings(env: Env): Settings {
     seed: number(env, 'SIGNAL_SEED', 1),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
+    hostile: hostile(env),
+    contract: { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined },
   };
 }
 
