@@ -17,7 +17,7 @@ import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
-import { signRequest } from './lib/signing.ts';
+import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
@@ -129,22 +129,23 @@ function address(
   sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number },
 ): void {
   const { nowMs } = sender;
-  const signed =
+  const signed: SignatureParts =
     sender.secret === undefined
       ? { headers: {}, query: {} }
       : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
           nowS: sender.nowS ?? Math.floor(nowMs / 1000),
           messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
           plainHeader: settings.plainHeader,
+          bodySecretField: settings.sender.bodySecretField,
         });
   const url = new URL(settings.receivePath.replace('{token}', sender.token), `${baseUrlOf(context)}/`);
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
   // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
   params.timeout = settings.senderTimeoutS;
-  params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
+  params.headers = { ...params.headers, 'content-type': settings.sender.contentType, ...signed.headers };
   params.json = undefined;
-  params.body = body;
+  params.body = signed.body?.toString('utf8') ?? body;
 }
 
 /** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
@@ -345,4 +346,21 @@ export function recordLegitimate(p: RequestParams, response: Response, context: 
   const firstByte = response.timings?.phases?.firstByte;
   if (firstByte !== undefined) events.emit('histogram', 'webhook.legit_ms', firstByte);
   recordOutcome(p, response, context, events, done);
+}
+
+/** Flow step of the preflight: what expect compares the answer with, and its counters at 0 (ensure meets no undefined). */
+export function startContractChecks(context: Context, events: Events, done: Done): void {
+  context.vars.contractContentType = settings.contract.contentType;
+  context.vars.contractIdField = settings.contract.idField ?? '';
+  events.emit('counter', 'plugins.expect.ok', 0);
+  events.emit('counter', 'plugins.expect.failed', 0);
+  done();
+}
+
+/** ifTrue of the preflight steps: the id field is checked only when RESPONSE_ID_FIELD names it. */
+export function responseIdFieldSet(): boolean {
+  return settings.contract.idField !== undefined;
+}
+export function responseIdFieldUnset(): boolean {
+  return settings.contract.idField === undefined;
 }

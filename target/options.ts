@@ -35,6 +35,8 @@ export interface TargetOptions {
   workers: number;
   email: string;
   password: string;
+  /** JSON field holding the secret when a sender puts it in the body (BODY_SECRET_FIELD). */
+  bodySecretField: string;
 }
 
 export const DEFAULT_OPTIONS: TargetOptions = {
@@ -51,6 +53,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   workers: 0,
   email: 'trader@example.com',
   password: 'stress-test-password',
+  bodySecretField: 'secret',
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -81,6 +84,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       workers: { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
+      'body-secret-field': { type: 'string' },
     },
     strict: true,
   });
@@ -112,5 +116,6 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     workers: Math.floor(positiveNumber('workers', values.workers, d.workers)),
     email: values.email ?? d.email,
     password: values.password ?? d.password,
+    bodySecretField: values['body-secret-field'] ?? d.bodySecretField,
   };
 }

@@ -140,8 +140,10 @@ export function createTargetServer(
     }
     const secret = credentials.secretFor(token);
     if (!secret) throw new HttpError(404, 'unknown webhook');
-    const tolerance = options.faults.has('accept-stale') ? Number.POSITIVE_INFINITY : undefined;
-    const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now(), tolerance);
+    const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now(), {
+      toleranceS: options.faults.has('accept-stale') ? Number.POSITIVE_INFINITY : undefined,
+      bodySecretField: options.bodySecretField,
+    });
     if (!verdict.ok && !options.faults.has('skip-signature')) throw new HttpError(401, verdict.reason);
     const signal = validateSignal(raw, options.faults.has('malformed-500') ? 500 : 422);
     if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {

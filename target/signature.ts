@@ -32,15 +32,35 @@ function withinTolerance(timestampS: string, nowMs: number, toleranceS: number):
   return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= toleranceS;
 }
 
+export interface VerifyOptions {
+  /** Seconds a signed timestamp may differ from now; `--fault accept-stale` passes Infinity. */
+  toleranceS?: number;
+  /** JSON field of a secret sent in the body (TradingView style), default `secret`. */
+  bodySecretField?: string;
+}
+
+function bodySecret(rawBody: Buffer, field: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const value = (parsed as Record<string, unknown>)[field];
+      return typeof value === 'string' ? value : undefined;
+    }
+  } catch {
+    // Not JSON: no secret in it.
+  }
+  return undefined;
+}
+
 export function verifyRequest(
   secret: string,
   rawBody: Buffer,
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   nowMs: number,
-  /** Seconds a signed timestamp may differ from now; `--fault accept-stale` passes Infinity. */
-  toleranceS: number = STRIPE_TOLERANCE_S,
+  opts: VerifyOptions = {},
 ): Verdict {
+  const toleranceS = opts.toleranceS ?? STRIPE_TOLERANCE_S;
   const querySecret = query.get('secret');
   if (querySecret !== null) {
     return sameText(querySecret, secret) ? { ok: true, scheme: 'query' } : { ok: false, reason: 'wrong secret' };
@@ -97,6 +117,13 @@ export function verifyRequest(
     return sameText(hex, hmac(secret, rawBody, 'hex'))
       ? { ok: true, scheme: 'plain' }
       : { ok: false, reason: 'bad X-Signature' };
+  }
+
+  const inBody = bodySecret(rawBody, opts.bodySecretField ?? 'secret');
+  if (inBody !== undefined) {
+    return sameText(inBody, secret)
+      ? { ok: true, scheme: 'body-secret' }
+      : { ok: false, reason: 'wrong secret in body' };
   }
 
   return { ok: false, reason: 'no signature or secret' };

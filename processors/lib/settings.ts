@@ -46,7 +46,12 @@ export interface Settings {
   hostile: { staleAgeS: number; oversizedBytes: number; statuses: HostileStatuses };
   /** What the preflight contract expects of an acceptance: expect's contentType, and the id field when RESPONSE_ID_FIELD is set. */
   contract: { contentType: string; idField: string | undefined };
+  /** How the sender posts: the body-secret field (BODY_SECRET_FIELD) and the content type (SIGNAL_CONTENT_TYPE). */
+  sender: { bodySecretField: string; contentType: SignalContentType };
 }
+
+export const SIGNAL_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+export type SignalContentType = (typeof SIGNAL_CONTENT_TYPES)[number];
 
 export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
 export type ReplayEvidence = Exclude<(typeof REPLAY_EVIDENCE)[number], 'none'>;
@@ -229,6 +234,11 @@ export function readSettings(env: Env): Settings {
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
     hostile: hostile(env),
     contract: { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined },
+    sender: {
+      bodySecretField: env.BODY_SECRET_FIELD || 'secret',
+      // TradingView posts text/plain when the alert message is not JSON by its check.
+      contentType: oneOf(env, 'SIGNAL_CONTENT_TYPE', SIGNAL_CONTENT_TYPES, 'application/json'),
+    },
   };
 }
 

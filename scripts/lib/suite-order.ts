@@ -1,5 +1,15 @@
-// The guide's tests in the guide's order, then the idempotency TTL check.
-export const SUITE = ['hft', 'burst', 'sustained', 'memory-leak', 'rate-limit', 'idempotency'] as const;
+// The receiver's contract first (no load), the guide's tests in the guide's order, then
+// the idempotency TTL check and hostile traffic.
+export const SUITE = [
+  'preflight',
+  'hft',
+  'burst',
+  'sustained',
+  'memory-leak',
+  'rate-limit',
+  'idempotency',
+  'hostile',
+] as const;
 export type ScenarioName = (typeof SUITE)[number];
 
 export function selectScenarios(only: string | undefined): ScenarioName[] {
@@ -9,4 +19,9 @@ export function selectScenarios(only: string | undefined): ScenarioName[] {
   if (unknown.length > 0)
     throw new Error(`unknown scenario "${unknown.join('", "')}"; choose from ${SUITE.join(', ')}`);
   return SUITE.filter((s) => wanted.includes(s));
+}
+
+/** A failed preflight means the contract is wrong: load results would only repeat it, so the suite stops. */
+export function stopsSuite(scenario: ScenarioName, exitCode: number | null): boolean {
+  return scenario === 'preflight' && exitCode !== 0;
 }

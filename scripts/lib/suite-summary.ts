@@ -20,7 +20,18 @@ export interface SummaryRow {
   memoryGrowthMb: string;
   rateLimitedPct: string;
   workerCrashes: string;
+  /** Hostile requests rejected, over all classes (scenarios/hostile.yml). */
+  hostileRejectedPct: string;
   failedGates: string[];
+}
+
+function hostileRejected(c: Record<string, number>): string {
+  const sum = (figure: string) =>
+    Object.entries(c)
+      .filter(([name]) => name.startsWith('hostile.') && name.endsWith(`.${figure}`))
+      .reduce((total, [, value]) => total + value, 0);
+  const sent = sum('sent');
+  return sent > 0 ? `${((100 * sum('rejected')) / sent).toFixed(1)} %` : '-';
 }
 
 const show = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
@@ -42,6 +53,7 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
     memoryGrowthMb: show(c['server.memory_growth_mb']),
     rateLimitedPct: pct(c['webhook.rate_limited']),
     workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
+    hostileRejectedPct: hostileRejected(c),
     failedGates,
   };
 }
@@ -55,6 +67,7 @@ const HEADERS = [
   'mem growth MB',
   'rate-limited',
   'worker crashes',
+  'hostile rejected',
 ];
 const cells = (r: SummaryRow) => [
   r.scenario,
@@ -65,6 +78,7 @@ const cells = (r: SummaryRow) => [
   r.memoryGrowthMb,
   r.rateLimitedPct,
   r.workerCrashes,
+  r.hostileRejectedPct,
 ];
 
 export function summaryTable(rows: SummaryRow[]): string {
