@@ -16,7 +16,7 @@ import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
-import { createSignalGenerator } from './lib/signals.ts';
+import { createSignalGenerator, type Signal } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
@@ -363,4 +363,52 @@ export function responseIdFieldSet(): boolean {
 }
 export function responseIdFieldUnset(): boolean {
   return settings.contract.idField === undefined;
+}
+
+/** beforeRequest of the out-of-order scenario: a new signal, remembered as the newest of its symbol. */
+export function sendNewerSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const signal = signals.next(Date.now());
+  context.vars.newestSignal = signal;
+  context.vars.signalBody = JSON.stringify(signal);
+  signSignal(params, context, events, done);
+  context.vars.signalBody = undefined;
+}
+
+/** beforeRequest: an older signal (OUT_OF_ORDER_LAG_S before the newest) of the same symbol, delivered after it. */
+export function sendOlderSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const newest = context.vars.newestSignal as Signal;
+  const older = signals.next(Date.parse(newest.timestamp) - settings.outOfOrder.lagS * 1000);
+  const nowMs = Date.now();
+  address(params, context, JSON.stringify({ ...older, symbol: newest.symbol }), {
+    secret: String(context.vars.webhookSecret),
+    token: String(context.vars.webhookToken),
+    nowMs,
+  });
+  events.emit('counter', 'order.late_sent', 1);
+  done();
+}
+
+/** Flow step: the out-of-order counters at 0. */
+export function startOutOfOrder(_context: Context, events: Events, done: Done): void {
+  for (const name of ['late_sent', 'late_accepted', 'late_rejected', 'late_as_expected']) {
+    events.emit('counter', `order.${name}`, 0);
+  }
+  done();
+}
+
+/** afterResponse of the older signal: accepted (2xx) or rejected (4xx but 429), judged against OUT_OF_ORDER_EXPECT. */
+export function recordLate(_p: RequestParams, response: Response, _context: Context, events: Events, done: Done) {
+  const status = response.statusCode;
+  const outcome =
+    status >= 200 && status < 300
+      ? 'accepted'
+      : status >= 400 && status < 500 && status !== 429
+        ? 'rejected'
+        : undefined;
+  if (outcome) events.emit('counter', `order.late_${outcome}`, 1);
+  const wanted = settings.outOfOrder.expect;
+  if (outcome !== undefined && (wanted === 'either' || wanted === outcome))
+    events.emit('counter', 'order.late_as_expected', 1);
+  if (status >= 500) events.emit('counter', 'webhook.server_error', 1);
+  done();
 }

@@ -48,7 +48,12 @@ export interface Settings {
   contract: { contentType: string; idField: string | undefined };
   /** How the sender posts: the body-secret field (BODY_SECRET_FIELD) and the content type (SIGNAL_CONTENT_TYPE). */
   sender: { bodySecretField: string; contentType: SignalContentType };
+  /** scenarios/out-of-order.yml: what the receiver should answer an older signal sent after a newer one. */
+  outOfOrder: { expect: LateOutcome; lagS: number };
 }
+
+export const LATE_OUTCOMES = ['accepted', 'rejected', 'either'] as const;
+export type LateOutcome = (typeof LATE_OUTCOMES)[number];
 
 export const SIGNAL_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
 export type SignalContentType = (typeof SIGNAL_CONTENT_TYPES)[number];
@@ -238,6 +243,10 @@ export function readSettings(env: Env): Settings {
       bodySecretField: env.BODY_SECRET_FIELD || 'secret',
       // TradingView posts text/plain when the alert message is not JSON by its check.
       contentType: oneOf(env, 'SIGNAL_CONTENT_TYPE', SIGNAL_CONTENT_TYPES, 'application/json'),
+    },
+    outOfOrder: {
+      expect: oneOf(env, 'OUT_OF_ORDER_EXPECT', LATE_OUTCOMES, 'either'),
+      lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
     },
   };
 }
