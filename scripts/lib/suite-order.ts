@@ -1,5 +1,5 @@
 // The receiver's contract first (no load), the guide's tests in the guide's order, then
-// the idempotency TTL check and hostile traffic.
+// the idempotency TTL check, out-of-order delivery and hostile traffic.
 export const SUITE = [
   'preflight',
   'hft',
@@ -8,6 +8,7 @@ export const SUITE = [
   'memory-leak',
   'rate-limit',
   'idempotency',
+  'out-of-order',
   'hostile',
 ] as const;
 export type ScenarioName = (typeof SUITE)[number];

@@ -22,7 +22,14 @@ export interface SummaryRow {
   workerCrashes: string;
   /** Hostile requests rejected, over all classes (scenarios/hostile.yml). */
   hostileRejectedPct: string;
+  /** What the receiver answered older signals sent after newer ones (scenarios/out-of-order.yml). */
+  lateSignals: string;
   failedGates: string[];
+}
+
+function lateSignals(c: Record<string, number>): string {
+  if (!c['order.late_sent']) return '-';
+  return `${c['order.late_accepted'] ?? 0} accepted, ${c['order.late_rejected'] ?? 0} rejected`;
 }
 
 function hostileRejected(c: Record<string, number>): string {
@@ -54,6 +61,7 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
     rateLimitedPct: pct(c['webhook.rate_limited']),
     workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
     hostileRejectedPct: hostileRejected(c),
+    lateSignals: lateSignals(c),
     failedGates,
   };
 }
@@ -68,6 +76,7 @@ const HEADERS = [
   'rate-limited',
   'worker crashes',
   'hostile rejected',
+  'older signals',
 ];
 const cells = (r: SummaryRow) => [
   r.scenario,
@@ -79,6 +88,7 @@ const cells = (r: SummaryRow) => [
   r.rateLimitedPct,
   r.workerCrashes,
   r.hostileRejectedPct,
+  r.lateSignals,
 ];
 
 export function summaryTable(rows: SummaryRow[]): string {

@@ -109,6 +109,13 @@ describe('suite', () => {
     };
     const row = summaryRow({ scenario: 'hostile', exitCode: 1, verdict: undefined, counters, responseTime: {} });
     assert.equal(row.hostileRejectedPct, '50.0 %');
+    assert.equal(row.lateSignals, '-');
+    const late = { 'order.late_sent': 5, 'order.late_accepted': 5, 'order.late_rejected': 0 };
+    assert.equal(
+      summaryRow({ scenario: 'out-of-order', exitCode: 0, verdict: undefined, counters: late, responseTime: {} })
+        .lateSignals,
+      '5 accepted, 0 rejected',
+    );
     assert.equal(
       summaryRow({ scenario: 'hft', exitCode: 0, verdict: undefined, counters: {}, responseTime: {} })
         .hostileRejectedPct,
