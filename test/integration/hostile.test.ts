@@ -125,3 +125,22 @@ describe('hostile traffic: independent receiver', () => {
     });
   }
 });
+
+describe('hostile faults: a control scenario under the same fault still passes', () => {
+  for (const { fault, scheme } of [
+    { fault: 'skip-signature', scheme: 'plain' },
+    { fault: 'accept-stale', scheme: 'stripe' },
+    { fault: 'malformed-500', scheme: 'plain' },
+  ]) {
+    it(`--fault ${fault}: hft passes`, async () => {
+      const target = await startTarget(['--fault', fault]);
+      try {
+        const run = await runScenario('hft', target.url, { SIGNING_SCHEME: scheme });
+        assert.deepEqual(failedGates(run), [], run.output);
+        assert.equal(run.code, 0, run.output);
+      } finally {
+        await target.stop();
+      }
+    });
+  }
+});
