@@ -7,6 +7,7 @@ import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTra
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
+import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
 import { signRequest } from './lib/signing.ts';
@@ -106,10 +107,42 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   done();
 }
 
-/** Flow step: this virtual user repeats one signal (the idempotency test). */
+function expectExecution(context: Context): void {
+  context.vars.expectedExecutions = Number(context.vars.expectedExecutions ?? 0) + 1;
+}
+
+/** Flow step: this virtual user repeats one signal (the idempotency test); it must be processed once. */
 export function holdSignal(context: Context, _events: Events, done: Done): void {
   context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  expectExecution(context);
   done();
+}
+
+/**
+ * Flow step: a new event that the sender will retry (provider retries): one signal, one event id
+ * sent as `webhook-id` on every attempt, and the retry delays of the scenario variable
+ * `retrySchedule` (seconds, e.g. "0,1,3": at once, after 1 s, after 3 s more).
+ */
+export function holdEvent(context: Context, _events: Events, done: Done): void {
+  let delays: number[];
+  try {
+    delays = parseRetrySchedule(String(context.vars.retrySchedule ?? '0'));
+  } catch (err) {
+    console.error(`webhook-stress-pack: ${(err as Error).message}`);
+    done(err as Error);
+    return;
+  }
+  const signal = signals.next(Date.now());
+  context.vars.signalBody = JSON.stringify(signal);
+  context.vars.eventId = `evt_${signal.signal_id}`;
+  context.vars.retryDelays = delays;
+  expectExecution(context);
+  done();
+}
+
+/** Flow step inside `loop: over: retryDelays`: wait this attempt's delay. */
+export async function waitRetryDelay(context: Context): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));
 }
 
 /** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
@@ -117,11 +150,14 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
   const secret = String(context.vars.webhookSecret);
   const nowMs = Date.now();
+  const eventId = context.vars.eventId as string | undefined;
   const signed = signRequest(settings.scheme, secret, Buffer.from(body, 'utf8'), {
     nowS: Math.floor(nowMs / 1000),
-    messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+    messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
     plainHeader: settings.plainHeader,
   });
+  // A provider retry names its event in `webhook-id` whatever the signing scheme (Svix does).
+  if (eventId !== undefined) signed.headers['webhook-id'] = eventId;
   const url = new URL(
     settings.receivePath.replace('{token}', String(context.vars.webhookToken)),
     `${baseUrlOf(context)}/`,
@@ -218,6 +254,9 @@ export async function countProcessed(context: Context, events: Events): Promise<
   } else if (settings.replayEvidence.declared) {
     events.emit('counter', 'webhook.executions', Number(context.vars.acceptedAnswers ?? 0));
   }
+  // What exactly-once means for this flow: one per held signal or event, plus one per
+  // repeat after the idempotency window when REPROCESS_AFTER_TTL is true.
+  events.emit('counter', 'webhook.expected_executions', Number(context.vars.expectedExecutions ?? 0));
 }
 
 /** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
@@ -254,6 +293,7 @@ export function judgeRateLimit(context: Context, events: Events, done: Done): vo
 }
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
-export async function waitPastIdempotencyWindow(): Promise<void> {
+export async function waitPastIdempotencyWindow(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
+  if (settings.reprocessAfterTtl) expectExecution(context);
 }

@@ -1,7 +1,7 @@
 // Command-line options of the reference target, including its fault switches.
 import { parseArgs } from 'node:util';
 
-export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash'] as const;
+export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash', 'reprocess-retries'] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface TargetOptions {
@@ -10,6 +10,8 @@ export interface TargetOptions {
   faults: ReadonlySet<Fault>;
   rateLimitPerSecond: number;
   idempotencyTtlMs: number;
+  /** How long a sender's event id (`webhook-id`) is kept: its retries within this time are replays. */
+  eventRetentionMs: number;
   /** Latency added to every webhook answer by `--fault slow`. */
   slowMs: number;
   /** `--fault errors` answers every Nth webhook request with a 500. */
@@ -32,6 +34,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   faults: new Set(),
   rateLimitPerSecond: 10,
   idempotencyTtlMs: 1000,
+  eventRetentionMs: 600_000,
   slowMs: 300,
   errorEvery: 40,
   leakKb: 256,
@@ -62,6 +65,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       fault: { type: 'string', multiple: true },
       'rate-limit': { type: 'string' },
       'idempotency-ttl-ms': { type: 'string' },
+      'event-retention-ms': { type: 'string' },
       'slow-ms': { type: 'string' },
       'error-every': { type: 'string' },
       'leak-kb': { type: 'string' },
@@ -93,6 +97,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     faults,
     rateLimitPerSecond: positiveNumber('rate-limit', values['rate-limit'], d.rateLimitPerSecond),
     idempotencyTtlMs: positiveNumber('idempotency-ttl-ms', values['idempotency-ttl-ms'], d.idempotencyTtlMs),
+    eventRetentionMs: positiveNumber('event-retention-ms', values['event-retention-ms'], d.eventRetentionMs),
     slowMs: positiveNumber('slow-ms', values['slow-ms'], d.slowMs),
     errorEvery: Math.max(1, positiveNumber('error-every', values['error-every'], d.errorEvery)),
     leakKb: positiveNumber('leak-kb', values['leak-kb'], d.leakKb),

@@ -92,6 +92,8 @@ export function createTargetServer(
   const idempotency: IdempotencyStore = options.faults.has('race')
     ? createRacyStore(options.idempotencyTtlMs, options.raceRoundTripMs)
     : createAtomicStore(options.idempotencyTtlMs);
+  // Provider retries (Svix, Standard Webhooks) repeat one `webhook-id` for minutes to hours.
+  const events: IdempotencyStore = createAtomicStore(options.eventRetentionMs);
 
   async function placeOrder(signal: Record<string, unknown>): Promise<StoredResponse> {
     state.ordersProcessed.increment();
@@ -147,11 +149,29 @@ export function createTargetServer(
       send(res, 429, { detail: 'rate limit exceeded' }, { 'retry-after': retryAfter });
       return;
     }
-    const key = createHash('sha256').update(token).update(raw).digest('hex');
-    const claim = await idempotency.claim(key, Date.now(), () => placeOrder(signal));
-    const stored = await claim.response;
+    const eventId = options.faults.has('reprocess-retries') ? undefined : req.headers['webhook-id'];
+    const { replayed, stored } = await processOnce(token, raw, typeof eventId === 'string' ? eventId : '', signal);
     if (options.faults.has('slow')) await sleep(options.slowMs);
-    send(res, stored.status, stored.body, claim.replayed ? { 'idempotent-replayed': 'true' } : {});
+    send(res, stored.status, stored.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  /** A repeat of the same event id (kept eventRetentionMs), or of the same body within the TTL, is a replay. */
+  async function processOnce(token: string, raw: Buffer, eventId: string, signal: Record<string, unknown>) {
+    let bodyReplayed = false;
+    const byBody = async () => {
+      const key = createHash('sha256').update(token).update(raw).digest('hex');
+      const claim = await idempotency.claim(key, Date.now(), () => placeOrder(signal));
+      bodyReplayed = claim.replayed;
+      return claim.response;
+    };
+    if (eventId === '') {
+      const stored = await byBody();
+      return { replayed: bodyReplayed, stored };
+    }
+    const key = createHash('sha256').update(token).update('\0').update(eventId).digest('hex');
+    const claim = await events.claim(key, Date.now(), byBody);
+    const stored = await claim.response;
+    return { replayed: claim.replayed || bodyReplayed, stored };
   }
 
   function metrics(res: ServerResponse): void {

@@ -29,6 +29,8 @@ export interface Settings {
   /** Token bucket: requests allowed at once from a full bucket. */
   rateLimitBurst: number;
   idempotencyTtlMs: number;
+  /** The guide: a repeat after the window is processed again. False: the receiver keeps ids longer, so it is a replay. */
+  reprocessAfterTtl: boolean;
   replayHeader: string;
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
@@ -80,6 +82,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new SettingsError(`${name}="${raw}" is not one of ${allowed.join(', ')}`);
   }
   return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new SettingsError(`${name}="${raw}" is not true or false`);
 }
 
 function credentials(env: Env): Settings['credentials'] {
@@ -198,6 +207,7 @@ export function readSettings(env: Env): Settings {
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
     ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
+    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', true),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),

@@ -27,6 +27,8 @@ const matrix: Case[] = [
   { fault: 'slow', scenario: 'rate-limit', fails: [] },
   { fault: 'errors', scenario: 'hft', fails: ['webhook.server_error == 0'] },
   { fault: 'errors', scenario: 'idempotency', fails: [] },
+  { fault: 'reprocess-retries', scenario: 'retries', fails: ['webhook.executions == webhook.expected_executions'] },
+  { fault: 'reprocess-retries', scenario: 'idempotency', fails: [] },
 ];
 
 describe('fault matrix', () => {

@@ -54,6 +54,7 @@ const JSON_STATS = (url: string) => ({
   PROCESSED_COUNT_JSON_PATH: 'stats.processed',
 });
 const NOT_MEASURED = /exactly-once not measured \(webhook\.executions\): set PROCESSED_COUNT_URL/g;
+const EXACTLY_ONCE = 'webhook.executions == webhook.expected_executions';
 const TRANSPORT_GATE = 'webhook.timed_out == 0 and webhook.transport_error == 0 and vusers.failed == 0';
 
 interface Row {
@@ -109,18 +110,58 @@ const rows: Row[] = [
     receiver: ['--idempotency', 'none'],
     scenario: 'idempotency',
     oracle: PROMETHEUS,
-    fails: ['webhook.executions == 6'],
+    fails: [EXACTLY_ONCE],
+    check: (run) => assert.equal(run.counters['webhook.executions'], 9),
+  },
+  {
+    title: 'atomic idempotency keeping ids 60 s, REPROCESS_AFTER_TTL=false, idempotency: passes on 3 executions',
+    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    env: { REPROCESS_AFTER_TTL: 'false' },
+    fails: [],
+    check: (run) => assert.equal(run.counters['webhook.executions'], 3),
+  },
+  {
+    title: 'atomic idempotency (1 s), REPROCESS_AFTER_TTL=false, idempotency: fails only exactly-once',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    env: { REPROCESS_AFTER_TTL: 'false' },
+    fails: [EXACTLY_ONCE],
+    check: (run) => assert.equal(run.counters['webhook.expected_executions'], 3),
+  },
+  {
+    title: 'atomic idempotency keeping ids 60 s, retries: passes on 3 executions of 9 attempts',
+    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000'],
+    scenario: 'retries',
+    oracle: PROMETHEUS,
+    fails: [],
+    check: (run) => {
+      assert.equal(run.counters['webhook.executions'], 3);
+      assert.equal(run.counters['webhook.sent'], 9);
+    },
+  },
+  {
+    title: 'no idempotency, retries: fails only exactly-once (9 executions)',
+    receiver: ['--idempotency', 'none'],
+    scenario: 'retries',
+    oracle: PROMETHEUS,
+    fails: [EXACTLY_ONCE],
     check: (run) => assert.equal(run.counters['webhook.executions'], 9),
   },
   {
     title: 'atomic idempotency, neither oracle nor evidence: fails as not measured, with one line',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
-    fails: ['webhook.executions == 6'],
+    fails: [EXACTLY_ONCE],
     check: (run) => {
       assert.equal(run.output.match(NOT_MEASURED)?.length, 1, run.output);
       assert.equal(run.counters['webhook.executions'], undefined);
-      assert.match(run.output, /FAIL: webhook\.executions == 6 {2}\[webhook\.executions = not measured\]/);
+      assert.match(
+        run.output,
+        /FAIL: webhook\.executions == webhook\.expected_executions {2}\[webhook\.executions = not measured, webhook\.expected_executions = 6\]/,
+      );
     },
   },
   {

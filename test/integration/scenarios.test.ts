@@ -29,6 +29,11 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.accepted'], 6);
       assert.equal(c['webhook.duplicate'], 3, 'the replay header marks each in-window repeat');
     },
+    retries: (c) => {
+      assert.equal(c['webhook.executions'], 3, 'each of 3 events processed once');
+      assert.equal(c['webhook.sent'], 9, 'every event sent with its 2 retries');
+      assert.equal(c['webhook.duplicate'], 6, 'every retry answered as a replay');
+    },
   };
   for (const [scenario, check] of Object.entries(expectations)) {
     it(scenario, async () => {
