@@ -111,10 +111,22 @@ function expectExecution(context: Context): void {
   context.vars.expectedExecutions = Number(context.vars.expectedExecutions ?? 0) + 1;
 }
 
+/** ifTrue of the idempotency repeat: the replay header marks every replay (REPLAY_EVIDENCE unset or naming `header`). */
+export function replayHeaderIsEvidence(vars: Record<string, unknown>): boolean {
+  vars.replayHeader = settings.replayHeader;
+  return settings.replayHeaderMarks;
+}
+
+export function replayHeaderIsNotEvidence(vars: Record<string, unknown>): boolean {
+  return !replayHeaderIsEvidence(vars);
+}
+
 /** Flow step: this virtual user repeats one signal (the idempotency test); it must be processed once. */
-export function holdSignal(context: Context, _events: Events, done: Done): void {
+export function holdSignal(context: Context, events: Events, done: Done): void {
   context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
   expectExecution(context);
+  // artillery-plugin-expect counts a failure only when one happens; its gate needs the 0 too.
+  events.emit('counter', 'plugins.expect.failed', 0);
   done();
 }
 
@@ -233,7 +245,9 @@ async function readOracle(): Promise<number | undefined> {
 }
 
 /** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
-export async function readProcessedCount(context: Context): Promise<void> {
+export async function readProcessedCount(context: Context, events: Events): Promise<void> {
+  // Emitted first, so a flow that fails before countProcessed never compares undefined with undefined (which passes).
+  events.emit('counter', 'webhook.expected_executions', 0);
   if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
   context.vars.acceptedAnswers = 0;
   context.vars.processedBefore = await readOracle();

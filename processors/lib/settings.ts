@@ -35,6 +35,8 @@ export interface Settings {
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
   replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
+  /** The replay header marks every replay: REPLAY_EVIDENCE unset, or naming `header`. */
+  replayHeaderMarks: boolean;
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
   processedSettleMs: number;
@@ -211,6 +213,7 @@ export function readSettings(env: Env): Settings {
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),
+    replayHeaderMarks: !env.REPLAY_EVIDENCE || list(env.REPLAY_EVIDENCE).includes('header'),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),

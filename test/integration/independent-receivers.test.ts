@@ -54,6 +54,8 @@ const JSON_STATS = (url: string) => ({
   PROCESSED_COUNT_JSON_PATH: 'stats.processed',
 });
 const NOT_MEASURED = /exactly-once not measured \(webhook\.executions\): set PROCESSED_COUNT_URL/g;
+/** The fixture marks no replay (constant bodies, no header): the user says so. */
+const UNMARKED = { REPLAY_EVIDENCE: 'none' };
 const EXACTLY_ONCE = 'webhook.executions == webhook.expected_executions';
 const TRANSPORT_GATE = 'webhook.timed_out == 0 and webhook.transport_error == 0 and vusers.failed == 0';
 
@@ -90,6 +92,7 @@ const rows: Row[] = [
     title: 'atomic idempotency + Prometheus oracle, idempotency: passes on 6 executions',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: PROMETHEUS,
     fails: [],
     check: (run) => {
@@ -101,6 +104,7 @@ const rows: Row[] = [
     title: 'atomic idempotency + JSON oracle, idempotency: passes',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: JSON_STATS,
     fails: [],
     check: (run) => assert.equal(run.counters['webhook.executions'], 6),
@@ -109,16 +113,25 @@ const rows: Row[] = [
     title: 'no idempotency + oracle, idempotency: fails only exactly-once (9 executions)',
     receiver: ['--idempotency', 'none'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: PROMETHEUS,
     fails: [EXACTLY_ONCE],
     check: (run) => assert.equal(run.counters['webhook.executions'], 9),
+  },
+  {
+    title: 'atomic idempotency, no replay header but REPLAY_EVIDENCE unset, idempotency: fails only the expect gate',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    fails: ['plugins.expect.ok >= 3 and plugins.expect.failed == 0'],
+    check: (run) => assert.equal(run.counters['plugins.expect.failed'], 3, 'each in-window repeat lacks the header'),
   },
   {
     title: 'atomic idempotency keeping ids 60 s, REPROCESS_AFTER_TTL=false, idempotency: passes on 3 executions',
     receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000'],
     scenario: 'idempotency',
     oracle: PROMETHEUS,
-    env: { REPROCESS_AFTER_TTL: 'false' },
+    env: { ...UNMARKED, REPROCESS_AFTER_TTL: 'false' },
     fails: [],
     check: (run) => assert.equal(run.counters['webhook.executions'], 3),
   },
@@ -127,7 +140,7 @@ const rows: Row[] = [
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
     oracle: PROMETHEUS,
-    env: { REPROCESS_AFTER_TTL: 'false' },
+    env: { ...UNMARKED, REPROCESS_AFTER_TTL: 'false' },
     fails: [EXACTLY_ONCE],
     check: (run) => assert.equal(run.counters['webhook.expected_executions'], 3),
   },
@@ -154,6 +167,7 @@ const rows: Row[] = [
     title: 'atomic idempotency, neither oracle nor evidence: fails as not measured, with one line',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
+    env: UNMARKED,
     fails: [EXACTLY_ONCE],
     check: (run) => {
       assert.equal(run.output.match(NOT_MEASURED)?.length, 1, run.output);
