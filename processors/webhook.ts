@@ -6,7 +6,13 @@ import { threadId } from 'node:worker_threads';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
-import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
+import {
+  deleteWebhooks,
+  ProvisionError,
+  type ProvisionedPool,
+  provisionPool,
+  type WebhookCredentials,
+} from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator } from './lib/signals.ts';
@@ -68,16 +74,30 @@ function baseUrlOf(context: Context): string {
 export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
-    const pool = await provisionWebhooks(baseUrlOf(context), settings, poolSize);
-    if (pool.length < poolSize) {
+    const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
+    if (pool.webhooks.length < poolSize) {
       console.log(
-        `Warning: ${pool.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
+        `Warning: ${pool.webhooks.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
       );
     }
-    context.vars.webhooks = pool;
+    if (pool.accessToken && !settings.deleteWebhookPath) {
+      console.log(
+        `Created ${pool.webhooks.length} webhook(s) that stay on the server: set DELETE_WEBHOOK_PATH (e.g. /api/v1/webhooks/{token}) to delete them after the run`,
+      );
+    }
+    context.vars.webhooks = pool.webhooks;
+    context.vars.provisioned = pool;
   } catch (err) {
     fatal(err);
   }
+}
+
+/** `after` flow (main thread, once): delete the webhooks provisionCredentials created; a failure is one warning line. */
+export async function removeProvisionedWebhooks(context: Context): Promise<void> {
+  const pool = context.vars.provisioned as ProvisionedPool | undefined;
+  if (!pool) return;
+  const warning = await deleteWebhooks(baseUrlOf(context), settings, pool);
+  if (warning) console.log(warning);
 }
 
 /** `before` flow: one signal that every virtual user sends, byte for byte (the burst test). */

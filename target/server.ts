@@ -18,6 +18,8 @@ export interface TargetState {
   ordersProcessed: ProcessedCounter;
   webhookRequests: number;
   retained: Buffer[];
+  /** Webhooks created and not deleted by this process (what a run must not leave behind). */
+  liveWebhooks: Set<string>;
 }
 
 class HttpError extends Error {
@@ -84,7 +86,9 @@ export function createTargetServer(
   key: string,
   ordersProcessed: ProcessedCounter = createLocalCounter(),
 ): { server: Server; state: TargetState } {
-  const state: TargetState = { ordersProcessed, webhookRequests: 0, retained: [] };
+  const state: TargetState = { ordersProcessed, webhookRequests: 0, retained: [], liveWebhooks: new Set() };
+  // Tokens are stateless (signed), so a deleted one is remembered to be refused.
+  const deleted = new Set<string>();
   const credentials = createCredentialAuthority(key);
   const limiter: RateLimiter = options.faults.has('no-rate-limit')
     ? unlimited
@@ -115,11 +119,16 @@ export function createTargetServer(
     send(res, 200, { access_token: credentials.issueSession(), token_type: 'bearer' });
   }
 
-  function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+  function requireSession(req: IncomingMessage): void {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     if (!credentials.isSession(bearer)) throw new HttpError(401, 'missing or invalid bearer token');
+  }
+
+  function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    requireSession(req);
     const body = raw.length > 0 ? (parseJson(raw) as Record<string, unknown>) : {};
     const { token, secret } = credentials.issueWebhook();
+    state.liveWebhooks.add(token);
     const host = req.headers.host ?? `${options.host}:${options.port}`;
     send(res, 201, {
       name: String(body.name ?? 'webhook'),
@@ -129,13 +138,21 @@ export function createTargetServer(
     });
   }
 
+  function deleteWebhook(req: IncomingMessage, token: string, res: ServerResponse): void {
+    requireSession(req);
+    if (!credentials.secretFor(token) || deleted.has(token)) throw new HttpError(404, 'unknown webhook');
+    deleted.add(token);
+    state.liveWebhooks.delete(token);
+    res.writeHead(204).end();
+  }
+
   async function receive(req: IncomingMessage, url: URL, token: string, raw: Buffer, res: ServerResponse) {
     state.webhookRequests += 1;
     if (options.faults.has('crash') && state.webhookRequests >= options.crashAfter) {
       // What the OOM killer does to a worker: no cleanup, no answer.
       process.kill(process.pid, 'SIGKILL');
     }
-    const secret = credentials.secretFor(token);
+    const secret = deleted.has(token) ? undefined : credentials.secretFor(token);
     if (!secret) throw new HttpError(404, 'unknown webhook');
     const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now());
     if (!verdict.ok) throw new HttpError(401, verdict.reason);
@@ -187,6 +204,8 @@ export function createTargetServer(
       `webhook_orders_processed_total ${state.ordersProcessed.total()}`,
       '# TYPE webhook_requests_total counter',
       `webhook_requests_total ${state.webhookRequests}`,
+      '# TYPE webhook_webhooks_live gauge',
+      `webhook_webhooks_live ${state.liveWebhooks.size}`,
     ];
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(`${lines.join('\n')}\n`);
@@ -199,6 +218,8 @@ export function createTargetServer(
       return;
     }
     if (req.method === 'GET' && url.pathname === '/metrics') return metrics(res);
+    const webhook = WEBHOOK_PATH.exec(url.pathname)?.[1];
+    if (req.method === 'DELETE' && webhook) return deleteWebhook(req, webhook, res);
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
     const raw = await readBody(req);
     if (url.pathname === '/api/v1/auth/login') return login(req, raw, res);

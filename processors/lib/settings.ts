@@ -24,6 +24,8 @@ export interface Settings {
     secretField: string;
   };
   receivePath: string;
+  /** Where a created webhook is deleted at the end of a run (`{token}` replaced); '' keeps them. */
+  deleteWebhookPath: string;
   rateLimitPerSecond: number;
   rateLimitModel: LimiterModel;
   /** Token bucket: requests allowed at once from a full bucket. */
@@ -207,6 +209,7 @@ export function readSettings(env: Env): Settings {
       secretField: env.WEBHOOK_SECRET_FIELD || 'secret',
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
+    deleteWebhookPath: env.DELETE_WEBHOOK_PATH ?? '',
     ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
     reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', true),
