@@ -106,13 +106,44 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
   done();
 }
 
+/**
+ * The noisy-neighbour test: webhook 0 of the pool floods ("noisy"), the others send under
+ * their limit ("neighbours"), each virtual user tagged with its class for the class counters.
+ */
+const NEIGHBOURHOOD_COUNTERS = ['noisy.sent', 'noisy.rate_limited', 'neighbours.sent', 'neighbours.accepted'];
+
+/** beforeScenario of the noisy flow: the first webhook of the pool. */
+export function pickNoisyWebhook(context: Context, events: Events, done: Done): void {
+  context.vars.neighbourhood = 'noisy';
+  pickFrom(context, events, done, (pool) => pool.slice(0, 1));
+}
+
+/** beforeScenario of the neighbours' flow: the rest of the pool, round robin. */
+export function pickNeighbourWebhook(context: Context, events: Events, done: Done): void {
+  context.vars.neighbourhood = 'neighbours';
+  pickFrom(context, events, done, (pool) => pool.slice(1));
+}
+
 /** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
-  const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[webhookPicker.next(pool.length)];
+  pickFrom(context, events, done, (pool) => pool);
+}
+
+function pickFrom(
+  context: Context,
+  events: Events,
+  done: Done,
+  share: (pool: WebhookCredentials[]) => WebhookCredentials[],
+): void {
+  const pool = share((context.vars.webhooks as WebhookCredentials[] | undefined) ?? []);
+  const webhook = pool[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
-    done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
+    done(
+      new Error(
+        'no webhook credentials: provisionCredentials must run in the before section (the noisy-neighbour test needs webhookPool >= 2)',
+      ),
+    );
     return;
   }
   context.vars.webhookToken = webhook.token;
@@ -123,6 +154,7 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
     for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
+    if (context.vars.neighbourhood) for (const name of NEIGHBOURHOOD_COUNTERS) events.emit('counter', name, 0);
   }
   done();
 }
@@ -233,6 +265,28 @@ function outcomeHook(expected: (context: Context) => readonly string[]): AfterRe
 
 /** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
 export const recordOutcome = outcomeHook(expectedFrom);
+
+/** afterResponse of the noisy-neighbour test: the outcome, plus its class's figures (the neighbours' own p95). */
+export function recordNeighbourhoodOutcome(
+  _p: RequestParams,
+  response: Response & { timings?: { phases?: { firstByte?: number } } },
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  const outcome = classifier.classify(facts(response));
+  record(outcome, expectedFrom(context), context, events);
+  if (context.vars.neighbourhood === 'noisy') {
+    events.emit('counter', 'noisy.sent', 1);
+    if (outcome === 'rate_limited') events.emit('counter', 'noisy.rate_limited', 1);
+  } else {
+    events.emit('counter', 'neighbours.sent', 1);
+    if (outcome === 'accepted') events.emit('counter', 'neighbours.accepted', 1);
+    const firstByte = response.timings?.phases?.firstByte;
+    if (firstByte !== undefined) events.emit('histogram', 'neighbours.response_time', firstByte);
+  }
+  done();
+}
 
 /** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
 export function recordTransportError(

@@ -1,7 +1,16 @@
 // Command-line options of the reference target, including its fault switches.
 import { parseArgs } from 'node:util';
 
-export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash', 'reprocess-retries'] as const;
+export const FAULTS = [
+  'leak',
+  'no-rate-limit',
+  'race',
+  'slow',
+  'errors',
+  'crash',
+  'reprocess-retries',
+  'starve',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface TargetOptions {

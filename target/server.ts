@@ -160,7 +160,9 @@ export function createTargetServer(
     if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {
       throw new HttpError(500, 'internal error');
     }
-    const rate = limiter.take(`${token}|${req.socket.remoteAddress ?? ''}`, Date.now());
+    // The starve fault: one limiter for all webhooks, so one webhook's flood uses up everyone's share.
+    const rateKey = options.faults.has('starve') ? 'all' : `${token}|${req.socket.remoteAddress ?? ''}`;
+    const rate = limiter.take(rateKey, Date.now());
     if (!rate.allowed) {
       const retryAfter = String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
       send(res, 429, { detail: 'rate limit exceeded' }, { 'retry-after': retryAfter });

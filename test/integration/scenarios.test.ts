@@ -34,6 +34,10 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.sent'], 9, 'every event sent with its 2 retries');
       assert.equal(c['webhook.duplicate'], 6, 'every retry answered as a replay');
     },
+    'noisy-neighbour': (c) => {
+      assert.equal(c['neighbours.accepted'], c['neighbours.sent'], 'no neighbour limited');
+      assert.ok((c['noisy.rate_limited'] ?? 0) >= 0.8 * (c['noisy.sent'] ?? 0), 'the noisy webhook limited');
+    },
   };
   for (const [scenario, check] of Object.entries(expectations)) {
     it(scenario, async () => {
