@@ -1,5 +1,15 @@
-// The guide's tests in the guide's order, then the idempotency TTL check.
-export const SUITE = ['hft', 'burst', 'sustained', 'memory-leak', 'rate-limit', 'idempotency'] as const;
+// The guide's tests in the guide's order, then the idempotency TTL check, then what real
+// senders do (provider retries) and what a shared server must survive (a noisy neighbour).
+export const SUITE = [
+  'hft',
+  'burst',
+  'sustained',
+  'memory-leak',
+  'rate-limit',
+  'idempotency',
+  'retries',
+  'noisy-neighbour',
+] as const;
 export type ScenarioName = (typeof SUITE)[number];
 
 export function selectScenarios(only: string | undefined): ScenarioName[] {

@@ -20,10 +20,19 @@ export interface SummaryRow {
   memoryGrowthMb: string;
   rateLimitedPct: string;
   workerCrashes: string;
+  /** Exactly-once on ground truth: executions, "of" the flow's expected count when it has one. */
+  processed: string;
+  /** Noisy neighbour: the neighbours' accepted share. */
+  neighboursPct: string;
   failedGates: string[];
 }
 
 const show = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
+
+function processedCell(executions: number | undefined, expected: number | undefined): string {
+  if (executions === undefined) return '-';
+  return expected ? `${executions} of ${expected}` : String(executions);
+}
 
 export function summaryRow(r: ScenarioResult): SummaryRow {
   const c = r.counters;
@@ -42,6 +51,10 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
     memoryGrowthMb: show(c['server.memory_growth_mb']),
     rateLimitedPct: pct(c['webhook.rate_limited']),
     workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
+    processed: processedCell(c['webhook.executions'], c['webhook.expected_executions']),
+    neighboursPct: c['neighbours.sent']
+      ? `${((100 * (c['neighbours.accepted'] ?? 0)) / c['neighbours.sent']).toFixed(1)} %`
+      : '-',
     failedGates,
   };
 }
@@ -55,6 +68,8 @@ const HEADERS = [
   'mem growth MB',
   'rate-limited',
   'worker crashes',
+  'processed',
+  'neighbours ok',
 ];
 const cells = (r: SummaryRow) => [
   r.scenario,
@@ -65,6 +80,8 @@ const cells = (r: SummaryRow) => [
   r.memoryGrowthMb,
   r.rateLimitedPct,
   r.workerCrashes,
+  r.processed,
+  r.neighboursPct,
 ];
 
 export function summaryTable(rows: SummaryRow[]): string {
