@@ -204,6 +204,60 @@ export function holdEvent(context: Context, _events: Events, done: Done): void {
   done();
 }
 
+/** Bound of the fill loop: a limiter that has not answered 429 after this many signals has none to test. */
+const MAX_FILL_SIGNALS = 100;
+
+/** whileTrue of the fill loop: go on until a signal was answered 429 (bounded). */
+export function notRateLimitedYet(context: Context, done: (more: boolean) => void): void {
+  context.vars.fillSignals = Number(context.vars.fillSignals ?? 0) + 1;
+  done(context.vars.limitedEvent === undefined && Number(context.vars.fillSignals) < MAX_FILL_SIGNALS);
+}
+
+/** afterResponse of the fill loop: the outcome, and the first event answered 429 with its Retry-After. */
+export function recordRateLimitProbe(
+  p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  recordOutcome(p, response, context, events, () => {
+    if (response.statusCode === 429 && context.vars.limitedEvent === undefined) {
+      const header = response.headers['retry-after'];
+      const seconds = Number(Array.isArray(header) ? header[0] : header);
+      context.vars.limitedEvent = { eventId: context.vars.eventId, signalBody: context.vars.signalBody };
+      // Retry-After in seconds (an HTTP date is not followed: 1 s, like a sender's first backoff).
+      context.vars.retryAfterS = Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) : 1;
+    }
+    done();
+  });
+}
+
+/** Flow step: the event answered 429 becomes the one to send again, after its Retry-After. */
+export async function waitRetryAfter(context: Context, events: Events): Promise<void> {
+  events.emit('counter', 'webhook.retried_after_429', 0);
+  const limited = context.vars.limitedEvent as { eventId: string; signalBody: string } | undefined;
+  if (!limited) return;
+  context.vars.eventId = limited.eventId;
+  context.vars.signalBody = limited.signalBody;
+  await new Promise((resolve) => setTimeout(resolve, Number(context.vars.retryAfterS) * 1000));
+}
+
+/** afterResponse of the retry after a 429: it must be answered 2xx (then its processing is the executions gate's). */
+export function recordRetryAfter429(
+  p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  recordOutcome(p, response, context, events, () => {
+    const answered = response.statusCode >= 200 && response.statusCode < 300;
+    if (context.vars.limitedEvent !== undefined && answered) events.emit('counter', 'webhook.retried_after_429', 1);
+    done();
+  });
+}
+
 /** Flow step inside `loop: over: retryDelays`: wait this attempt's delay. */
 export async function waitRetryDelay(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));

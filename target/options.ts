@@ -10,6 +10,7 @@ export const FAULTS = [
   'crash',
   'reprocess-retries',
   'starve',
+  'dedupe-before-limit',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 

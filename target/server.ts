@@ -98,6 +98,8 @@ export function createTargetServer(
     : createAtomicStore(options.idempotencyTtlMs);
   // Provider retries (Svix, Standard Webhooks) repeat one `webhook-id` for minutes to hours.
   const events: IdempotencyStore = createAtomicStore(options.eventRetentionMs);
+  // The dedupe-before-limit fault: event ids recorded on arrival, before the limiter.
+  const arrived = new Set<string>();
 
   async function placeOrder(signal: Record<string, unknown>): Promise<StoredResponse> {
     state.ordersProcessed.increment();
@@ -159,6 +161,14 @@ export function createTargetServer(
     const signal = validateSignal(raw);
     if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {
       throw new HttpError(500, 'internal error');
+    }
+    const arrivedId = req.headers['webhook-id'];
+    if (options.faults.has('dedupe-before-limit') && typeof arrivedId === 'string') {
+      if (arrived.has(`${token}|${arrivedId}`)) {
+        send(res, 200, { status: 'accepted', detail: 'already received' }, { 'idempotent-replayed': 'true' });
+        return;
+      }
+      arrived.add(`${token}|${arrivedId}`);
     }
     // The starve fault: one limiter for all webhooks, so one webhook's flood uses up everyone's share.
     const rateKey = options.faults.has('starve') ? 'all' : `${token}|${req.socket.remoteAddress ?? ''}`;

@@ -145,23 +145,24 @@ const rows: Row[] = [
     check: (run) => assert.equal(run.counters['webhook.expected_executions'], 3),
   },
   {
-    title: 'atomic idempotency keeping ids 60 s, retries: passes on 3 executions of 9 attempts',
-    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000'],
+    title: 'atomic idempotency keeping ids 60 s, fixed-window limit 10/s, retries: passes, the 429 retried once',
+    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000', '--rate-limit', '10'],
     scenario: 'retries',
     oracle: PROMETHEUS,
     fails: [],
     check: (run) => {
-      assert.equal(run.counters['webhook.executions'], 3);
-      assert.equal(run.counters['webhook.sent'], 9);
+      assert.equal(run.counters['webhook.executions'], run.counters['webhook.expected_executions']);
+      assert.equal(run.counters['webhook.retried_after_429'], 1);
     },
   },
   {
-    title: 'no idempotency, retries: fails only exactly-once (9 executions)',
-    receiver: ['--idempotency', 'none'],
+    title: 'no idempotency, fixed-window limit 10/s, retries: fails only exactly-once (6 retries processed again)',
+    receiver: ['--idempotency', 'none', '--rate-limit', '10'],
     scenario: 'retries',
     oracle: PROMETHEUS,
     fails: [EXACTLY_ONCE],
-    check: (run) => assert.equal(run.counters['webhook.executions'], 9),
+    check: (run) =>
+      assert.equal(run.counters['webhook.executions'], (run.counters['webhook.expected_executions'] ?? 0) + 6),
   },
   {
     title: 'atomic idempotency, neither oracle nor evidence: fails as not measured, with one line',
