@@ -14,7 +14,14 @@ import {
 } from './lib/hostile.ts';
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
-import { ProvisionError, provisionWebhooks, type WebhookCredentials } from './lib/provision.ts';
+import {
+  deleteWebhooks,
+  ProvisionError,
+  type ProvisionedPool,
+  provisionPool,
+  type WebhookCredentials,
+} from './lib/provision.ts';
+import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator, type Signal } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
@@ -76,16 +83,30 @@ function baseUrlOf(context: Context): string {
 export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
-    const pool = await provisionWebhooks(baseUrlOf(context), settings, poolSize);
-    if (pool.length < poolSize) {
+    const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
+    if (pool.webhooks.length < poolSize) {
       console.log(
-        `Warning: ${pool.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
+        `Warning: ${pool.webhooks.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
       );
     }
-    context.vars.webhooks = pool;
+    if (pool.accessToken && !settings.deleteWebhookPath) {
+      console.log(
+        `Created ${pool.webhooks.length} webhook(s) that stay on the server: set DELETE_WEBHOOK_PATH (e.g. /api/v1/webhooks/{token}) to delete them after the run`,
+      );
+    }
+    context.vars.webhooks = pool.webhooks;
+    context.vars.provisioned = pool;
   } catch (err) {
     fatal(err);
   }
+}
+
+/** `after` flow (main thread, once): delete the webhooks provisionCredentials created; a failure is one warning line. */
+export async function removeProvisionedWebhooks(context: Context): Promise<void> {
+  const pool = context.vars.provisioned as ProvisionedPool | undefined;
+  if (!pool) return;
+  const warning = await deleteWebhooks(baseUrlOf(context), settings, pool);
+  if (warning) console.log(warning);
 }
 
 /** `before` flow: one signal that every virtual user sends, byte for byte (the burst test). */
@@ -94,13 +115,44 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
   done();
 }
 
+/**
+ * The noisy-neighbour test: webhook 0 of the pool floods ("noisy"), the others send under
+ * their limit ("neighbours"), each virtual user tagged with its class for the class counters.
+ */
+const NEIGHBOURHOOD_COUNTERS = ['noisy.sent', 'noisy.rate_limited', 'neighbours.sent', 'neighbours.accepted'];
+
+/** beforeScenario of the noisy flow: the first webhook of the pool. */
+export function pickNoisyWebhook(context: Context, events: Events, done: Done): void {
+  context.vars.neighbourhood = 'noisy';
+  pickFrom(context, events, done, (pool) => pool.slice(0, 1));
+}
+
+/** beforeScenario of the neighbours' flow: the rest of the pool, round robin. */
+export function pickNeighbourWebhook(context: Context, events: Events, done: Done): void {
+  context.vars.neighbourhood = 'neighbours';
+  pickFrom(context, events, done, (pool) => pool.slice(1));
+}
+
 /** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
-  const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[webhookPicker.next(pool.length)];
+  pickFrom(context, events, done, (pool) => pool);
+}
+
+function pickFrom(
+  context: Context,
+  events: Events,
+  done: Done,
+  share: (pool: WebhookCredentials[]) => WebhookCredentials[],
+): void {
+  const pool = share((context.vars.webhooks as WebhookCredentials[] | undefined) ?? []);
+  const webhook = pool[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
-    done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
+    done(
+      new Error(
+        'no webhook credentials: provisionCredentials must run in the before section (the noisy-neighbour test needs webhookPool >= 2)',
+      ),
+    );
     return;
   }
   context.vars.webhookToken = webhook.token;
@@ -111,14 +163,113 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
     for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
+    if (context.vars.neighbourhood) for (const name of NEIGHBOURHOOD_COUNTERS) events.emit('counter', name, 0);
   }
   done();
 }
 
-/** Flow step: this virtual user repeats one signal (the idempotency test). */
-export function holdSignal(context: Context, _events: Events, done: Done): void {
+function expectExecution(context: Context): void {
+  context.vars.expectedExecutions = Number(context.vars.expectedExecutions ?? 0) + 1;
+}
+
+/** ifTrue of the idempotency repeat: the replay header marks every replay (REPLAY_EVIDENCE unset or naming `header`). */
+export function replayHeaderIsEvidence(vars: Record<string, unknown>): boolean {
+  vars.replayHeader = settings.replayHeader;
+  return settings.replayHeaderMarks;
+}
+
+export function replayHeaderIsNotEvidence(vars: Record<string, unknown>): boolean {
+  return !replayHeaderIsEvidence(vars);
+}
+
+/** Flow step: this virtual user repeats one signal (the idempotency test); it must be processed once. */
+export function holdSignal(context: Context, events: Events, done: Done): void {
   context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  expectExecution(context);
+  // artillery-plugin-expect counts a failure only when one happens; its gate needs the 0 too.
+  events.emit('counter', 'plugins.expect.failed', 0);
   done();
+}
+
+/**
+ * Flow step: a new event that the sender will retry (provider retries): one signal, one event id
+ * sent as `webhook-id` on every attempt, and the retry delays of the scenario variable
+ * `retrySchedule` (seconds, e.g. "0,1,3": at once, after 1 s, after 3 s more).
+ */
+export function holdEvent(context: Context, _events: Events, done: Done): void {
+  let delays: number[];
+  try {
+    delays = parseRetrySchedule(String(context.vars.retrySchedule ?? '0'));
+  } catch (err) {
+    console.error(`webhook-stress-pack: ${(err as Error).message}`);
+    done(err as Error);
+    return;
+  }
+  const signal = signals.next(Date.now());
+  context.vars.signalBody = JSON.stringify(signal);
+  context.vars.eventId = `evt_${signal.signal_id}`;
+  context.vars.retryDelays = delays;
+  expectExecution(context);
+  done();
+}
+
+/** Bound of the fill loop: a limiter that has not answered 429 after this many signals has none to test. */
+const MAX_FILL_SIGNALS = 100;
+
+/** whileTrue of the fill loop: go on until a signal was answered 429 (bounded). */
+export function notRateLimitedYet(context: Context, done: (more: boolean) => void): void {
+  context.vars.fillSignals = Number(context.vars.fillSignals ?? 0) + 1;
+  done(context.vars.limitedEvent === undefined && Number(context.vars.fillSignals) < MAX_FILL_SIGNALS);
+}
+
+/** afterResponse of the fill loop: the outcome, and the first event answered 429 with its Retry-After. */
+export function recordRateLimitProbe(
+  p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  recordOutcome(p, response, context, events, () => {
+    if (response.statusCode === 429 && context.vars.limitedEvent === undefined) {
+      const header = response.headers['retry-after'];
+      const seconds = Number(Array.isArray(header) ? header[0] : header);
+      context.vars.limitedEvent = { eventId: context.vars.eventId, signalBody: context.vars.signalBody };
+      // Retry-After in seconds (an HTTP date is not followed: 1 s, like a sender's first backoff).
+      context.vars.retryAfterS = Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) : 1;
+    }
+    done();
+  });
+}
+
+/** Flow step: the event answered 429 becomes the one to send again, after its Retry-After. */
+export async function waitRetryAfter(context: Context, events: Events): Promise<void> {
+  events.emit('counter', 'webhook.retried_after_429', 0);
+  const limited = context.vars.limitedEvent as { eventId: string; signalBody: string } | undefined;
+  if (!limited) return;
+  context.vars.eventId = limited.eventId;
+  context.vars.signalBody = limited.signalBody;
+  await new Promise((resolve) => setTimeout(resolve, Number(context.vars.retryAfterS) * 1000));
+}
+
+/** afterResponse of the retry after a 429: it must be answered 2xx (then its processing is the executions gate's). */
+export function recordRetryAfter429(
+  p: RequestParams,
+  response: Response,
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  recordOutcome(p, response, context, events, () => {
+    const answered = response.statusCode >= 200 && response.statusCode < 300;
+    if (context.vars.limitedEvent !== undefined && answered) events.emit('counter', 'webhook.retried_after_429', 1);
+    done();
+  });
+}
+
+/** Flow step inside `loop: over: retryDelays`: wait this attempt's delay. */
+export async function waitRetryDelay(context: Context): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));
 }
 
 /** Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. */
@@ -126,18 +277,20 @@ function address(
   params: RequestParams,
   context: Context,
   body: string,
-  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number },
+  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number; eventId?: string },
 ): void {
-  const { nowMs } = sender;
+  const { nowMs, eventId } = sender;
   const signed: SignatureParts =
     sender.secret === undefined
       ? { headers: {}, query: {} }
       : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
           nowS: sender.nowS ?? Math.floor(nowMs / 1000),
-          messageId: `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+          messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
           plainHeader: settings.plainHeader,
           bodySecretField: settings.sender.bodySecretField,
         });
+  // A provider retry names its event in `webhook-id` whatever the signing scheme (Svix does).
+  if (eventId !== undefined) signed.headers['webhook-id'] = eventId;
   const url = new URL(settings.receivePath.replace('{token}', sender.token), `${baseUrlOf(context)}/`);
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
@@ -155,6 +308,7 @@ export function signSignal(params: RequestParams, context: Context, events: Even
     secret: String(context.vars.webhookSecret),
     token: String(context.vars.webhookToken),
     nowMs: Date.now(),
+    eventId: context.vars.eventId as string | undefined,
   });
   events.emit('counter', 'webhook.sent', 1);
   done();
@@ -189,6 +343,28 @@ function outcomeHook(expected: (context: Context) => readonly string[]): AfterRe
 /** afterResponse: classify the answer; the scenario variable `expect` lists the outcomes that count as success. */
 export const recordOutcome = outcomeHook(expectedFrom);
 
+/** afterResponse of the noisy-neighbour test: the outcome, plus its class's figures (the neighbours' own p95). */
+export function recordNeighbourhoodOutcome(
+  _p: RequestParams,
+  response: Response & { timings?: { phases?: { firstByte?: number } } },
+  context: Context,
+  events: Events,
+  done: Done,
+): void {
+  const outcome = classifier.classify(facts(response));
+  record(outcome, expectedFrom(context), context, events);
+  if (context.vars.neighbourhood === 'noisy') {
+    events.emit('counter', 'noisy.sent', 1);
+    if (outcome === 'rate_limited') events.emit('counter', 'noisy.rate_limited', 1);
+  } else {
+    events.emit('counter', 'neighbours.sent', 1);
+    if (outcome === 'accepted') events.emit('counter', 'neighbours.accepted', 1);
+    const firstByte = response.timings?.phases?.firstByte;
+    if (firstByte !== undefined) events.emit('histogram', 'neighbours.response_time', firstByte);
+  }
+  done();
+}
+
 /** Scenario onError: a request that got no answer (past SENDER_TIMEOUT_S, reset, refused) is an outcome too. */
 export function recordTransportError(
   err: Error & { code?: string },
@@ -220,7 +396,9 @@ async function readOracle(): Promise<number | undefined> {
 }
 
 /** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
-export async function readProcessedCount(context: Context): Promise<void> {
+export async function readProcessedCount(context: Context, events: Events): Promise<void> {
+  // Emitted first, so a flow that fails before countProcessed never compares undefined with undefined (which passes).
+  events.emit('counter', 'webhook.expected_executions', 0);
   if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
   context.vars.acceptedAnswers = 0;
   context.vars.processedBefore = await readOracle();
@@ -241,6 +419,9 @@ export async function countProcessed(context: Context, events: Events): Promise<
   } else if (settings.replayEvidence.declared) {
     events.emit('counter', 'webhook.executions', Number(context.vars.acceptedAnswers ?? 0));
   }
+  // What exactly-once means for this flow: one per held signal or event, plus one per
+  // repeat after the idempotency window when REPROCESS_AFTER_TTL is true.
+  events.emit('counter', 'webhook.expected_executions', Number(context.vars.expectedExecutions ?? 0));
 }
 
 /** What the burst engine leaves in context.vars.$burst that the rate-limit judgement reads (epoch ms). */
@@ -277,8 +458,9 @@ export function judgeRateLimit(context: Context, events: Events, done: Done): vo
 }
 
 /** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
-export async function waitPastIdempotencyWindow(): Promise<void> {
+export async function waitPastIdempotencyWindow(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
+  if (settings.reprocessAfterTtl) expectExecution(context);
 }
 
 /** Flow step before the hostile scenario's loop: every hostile.* counter at 0, and a line for a class that cannot apply. */

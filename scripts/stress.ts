@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { renderJunit } from '../plugins/verdict/junit.ts';
 import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
 import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
-import { provisionWebhooks } from '../processors/lib/provision.ts';
+import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
@@ -106,8 +106,10 @@ async function main(): Promise<number> {
   process.on('SIGTERM', interrupt);
 
   const results: ScenarioResult[] = [];
+  let provisioned: ProvisionedPool | undefined;
   try {
-    const pool = await provisionWebhooks(url, settings, POOL_SIZE);
+    provisioned = await provisionPool(url, settings, POOL_SIZE);
+    const pool = provisioned.webhooks;
     Object.assign(env, {
       WEBHOOK_TOKEN: pool.map((w) => w.token).join(','),
       WEBHOOK_SECRET: pool.map((w) => w.secret).join(','),
@@ -149,6 +151,9 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    // Leave no litter: the suite's webhooks are deleted once, at the end (DELETE_WEBHOOK_PATH).
+    const warning = provisioned && (await deleteWebhooks(url, settings, provisioned));
+    if (warning) console.log(warning);
     await target?.stop();
   }
 

@@ -8,6 +8,9 @@ export const FAULTS = [
   'slow',
   'errors',
   'crash',
+  'reprocess-retries',
+  'starve',
+  'dedupe-before-limit',
   // Hostile traffic (scenarios/hostile.yml): each one a check a real receiver gets wrong.
   'skip-signature',
   'accept-stale',
@@ -21,6 +24,8 @@ export interface TargetOptions {
   faults: ReadonlySet<Fault>;
   rateLimitPerSecond: number;
   idempotencyTtlMs: number;
+  /** How long a sender's event id (`webhook-id`) is kept: its retries within this time are replays. */
+  eventRetentionMs: number;
   /** Latency added to every webhook answer by `--fault slow`. */
   slowMs: number;
   /** `--fault errors` answers every Nth webhook request with a 500. */
@@ -45,6 +50,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   faults: new Set(),
   rateLimitPerSecond: 10,
   idempotencyTtlMs: 1000,
+  eventRetentionMs: 600_000,
   slowMs: 300,
   errorEvery: 40,
   leakKb: 256,
@@ -76,6 +82,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       fault: { type: 'string', multiple: true },
       'rate-limit': { type: 'string' },
       'idempotency-ttl-ms': { type: 'string' },
+      'event-retention-ms': { type: 'string' },
       'slow-ms': { type: 'string' },
       'error-every': { type: 'string' },
       'leak-kb': { type: 'string' },
@@ -108,6 +115,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     faults,
     rateLimitPerSecond: positiveNumber('rate-limit', values['rate-limit'], d.rateLimitPerSecond),
     idempotencyTtlMs: positiveNumber('idempotency-ttl-ms', values['idempotency-ttl-ms'], d.idempotencyTtlMs),
+    eventRetentionMs: positiveNumber('event-retention-ms', values['event-retention-ms'], d.eventRetentionMs),
     slowMs: positiveNumber('slow-ms', values['slow-ms'], d.slowMs),
     errorEvery: Math.max(1, positiveNumber('error-every', values['error-every'], d.errorEvery)),
     leakKb: positiveNumber('leak-kb', values['leak-kb'], d.leakKb),

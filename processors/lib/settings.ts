@@ -25,15 +25,21 @@ export interface Settings {
     secretField: string;
   };
   receivePath: string;
+  /** Where a created webhook is deleted at the end of a run (`{token}` replaced); '' keeps them. */
+  deleteWebhookPath: string;
   rateLimitPerSecond: number;
   rateLimitModel: LimiterModel;
   /** Token bucket: requests allowed at once from a full bucket. */
   rateLimitBurst: number;
   idempotencyTtlMs: number;
+  /** The guide: a repeat after the window is processed again. False: the receiver keeps ids longer, so it is a replay. */
+  reprocessAfterTtl: boolean;
   replayHeader: string;
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
   replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
+  /** The replay header marks every replay: REPLAY_EVIDENCE unset, or naming `header`. */
+  replayHeaderMarks: boolean;
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
   processedSettleMs: number;
@@ -95,6 +101,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new SettingsError(`${name}="${raw}" is not one of ${allowed.join(', ')}`);
   }
   return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new SettingsError(`${name}="${raw}" is not true or false`);
 }
 
 function credentials(env: Env): Settings['credentials'] {
@@ -226,11 +239,14 @@ export function readSettings(env: Env): Settings {
       secretField: env.WEBHOOK_SECRET_FIELD || 'secret',
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
+    deleteWebhookPath: env.DELETE_WEBHOOK_PATH ?? '',
     ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
+    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', true),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),
+    replayHeaderMarks: !env.REPLAY_EVIDENCE || list(env.REPLAY_EVIDENCE).includes('header'),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),

@@ -52,9 +52,13 @@ export function signStripe(secret: string, body: Buffer, nowS: number): string {
   return `t=${nowS},v1=${hmac(secret, prefixed(`${nowS}.`, body), 'hex')}`;
 }
 
-/** Standard Webhooks: a `whsec_` secret is base64 of the key bytes. */
+/** Standard Webhooks key bytes: the secret is base64 after an optional `whsec_` prefix (the spec and its library). */
+export function standardWebhooksKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+}
+
 export function signStandard(secret: string, body: Buffer, messageId: string, nowS: number): string {
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  const key = standardWebhooksKey(secret);
   return `v1,${hmac(key, prefixed(`${messageId}.${nowS}.`, body), 'base64')}`;
 }
 

@@ -1,5 +1,6 @@
-// The receiver's contract first (no load), the guide's tests in the guide's order, then
-// the idempotency TTL check, out-of-order delivery and hostile traffic.
+// The receiver's contract first (no load), the guide's tests in the guide's order, the
+// idempotency TTL check, then what real senders do (provider retries, out-of-order delivery,
+// hostile traffic) and what a shared server must survive (a noisy neighbour).
 export const SUITE = [
   'preflight',
   'hft',
@@ -8,8 +9,10 @@ export const SUITE = [
   'memory-leak',
   'rate-limit',
   'idempotency',
+  'retries',
   'out-of-order',
   'hostile',
+  'noisy-neighbour',
 ] as const;
 export type ScenarioName = (typeof SUITE)[number];
 

@@ -24,6 +24,10 @@ export interface SummaryRow {
   hostileRejectedPct: string;
   /** What the receiver answered older signals sent after newer ones (scenarios/out-of-order.yml). */
   lateSignals: string;
+  /** Exactly-once on ground truth: executions, "of" the flow's expected count when it has one. */
+  processed: string;
+  /** Noisy neighbour: the neighbours' accepted share. */
+  neighboursPct: string;
   failedGates: string[];
 }
 
@@ -42,6 +46,11 @@ function hostileRejected(c: Record<string, number>): string {
 }
 
 const show = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
+
+function processedCell(executions: number | undefined, expected: number | undefined): string {
+  if (executions === undefined) return '-';
+  return expected ? `${executions} of ${expected}` : String(executions);
+}
 
 export function summaryRow(r: ScenarioResult): SummaryRow {
   const c = r.counters;
@@ -62,6 +71,10 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
     workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
     hostileRejectedPct: hostileRejected(c),
     lateSignals: lateSignals(c),
+    processed: processedCell(c['webhook.executions'], c['webhook.expected_executions']),
+    neighboursPct: c['neighbours.sent']
+      ? `${((100 * (c['neighbours.accepted'] ?? 0)) / c['neighbours.sent']).toFixed(1)} %`
+      : '-',
     failedGates,
   };
 }
@@ -77,6 +90,8 @@ const HEADERS = [
   'worker crashes',
   'hostile rejected',
   'older signals',
+  'processed',
+  'neighbours ok',
 ];
 const cells = (r: SummaryRow) => [
   r.scenario,
@@ -89,6 +104,8 @@ const cells = (r: SummaryRow) => [
   r.workerCrashes,
   r.hostileRejectedPct,
   r.lateSignals,
+  r.processed,
+  r.neighboursPct,
 ];
 
 export function summaryTable(rows: SummaryRow[]): string {

@@ -29,6 +29,16 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.accepted'], 6);
       assert.equal(c['webhook.duplicate'], 3, 'the replay header marks each in-window repeat');
     },
+    retries: (c) => {
+      assert.equal(c['webhook.duplicate'], 6, 'every retry of the 3 events answered as a replay');
+      assert.equal(c['webhook.rate_limited'], 1, 'the fill stops at the first 429');
+      assert.equal(c['webhook.retried_after_429'], 1);
+      assert.equal(c['webhook.executions'], c['webhook.expected_executions']);
+    },
+    'noisy-neighbour': (c) => {
+      assert.equal(c['neighbours.accepted'], c['neighbours.sent'], 'no neighbour limited');
+      assert.ok((c['noisy.rate_limited'] ?? 0) >= 0.8 * (c['noisy.sent'] ?? 0), 'the noisy webhook limited');
+    },
   };
   for (const [scenario, check] of Object.entries(expectations)) {
     it(scenario, async () => {

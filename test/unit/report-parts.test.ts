@@ -134,7 +134,34 @@ describe('suite', () => {
     assert.equal(row.result, 'FAIL');
     assert.equal(row.successPct, '97.0 %');
     assert.equal(row.rateLimitedPct, '3.0 %');
+    assert.equal(row.processed, '-');
+    assert.equal(row.neighboursPct, '-');
     assert.deepEqual(row.failedGates, ['the run ended without a verdict (exit 0)']);
+  });
+
+  it("shows exactly-once as executions of expected, and the neighbours' accepted share", () => {
+    const row = summaryRow({
+      scenario: 'noisy-neighbour',
+      exitCode: 0,
+      verdict: undefined,
+      counters: {
+        'webhook.executions': 3,
+        'webhook.expected_executions': 3,
+        'neighbours.sent': 160,
+        'neighbours.accepted': 152,
+      },
+      responseTime: undefined,
+    });
+    assert.equal(row.processed, '3 of 3');
+    assert.equal(row.neighboursPct, '95.0 %');
+    const burst = summaryRow({
+      scenario: 'burst',
+      exitCode: 0,
+      verdict: undefined,
+      responseTime: undefined,
+      counters: { 'webhook.executions': 1, 'webhook.expected_executions': 0 },
+    });
+    assert.equal(burst.processed, '1');
   });
 });
 

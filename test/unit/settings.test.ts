@@ -63,6 +63,12 @@ describe('settings from the environment', () => {
     assert.throws(() => readSettings({ SENDER_TIMEOUT_S: '3s' }), /SENDER_TIMEOUT_S="3s" is not a non-negative number/);
   });
 
+  it('REPROCESS_AFTER_TTL: true (the guide) by default, true or false only', () => {
+    assert.equal(readSettings({}).reprocessAfterTtl, true);
+    assert.equal(readSettings({ REPROCESS_AFTER_TTL: 'false' }).reprocessAfterTtl, false);
+    assert.throws(() => readSettings({ REPROCESS_AFTER_TTL: 'no' }), /REPROCESS_AFTER_TTL="no" is not true or false/);
+  });
+
   it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {
     const s = readSettings({ BASE_URL: 'http://localhost:9000/' });
     assert.equal(resolveBaseUrl(DEFAULT_TARGET, s), 'http://localhost:9000');

@@ -59,6 +59,19 @@ describe('signing: independent verifiers accept our signatures', () => {
     assert.deepEqual(new Webhook(whsec).verify(body.toString(), headers), JSON.parse(body.toString()));
   });
 
+  it('Standard Webhooks, a secret without the whsec_ prefix is base64 too (the library agrees)', () => {
+    const bare = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(nowS),
+      'webhook-signature': signStandard(bare, body, 'msg_1', nowS),
+    };
+    assert.deepEqual(new Webhook(bare).verify(body.toString(), headers), JSON.parse(body.toString()));
+    assert.equal(signStandard(bare, body, 'msg_1', nowS), signStandard(`whsec_${bare}`, body, 'msg_1', nowS));
+    const target = verifyRequest(bare, body, headers, new URLSearchParams(), nowS * 1000);
+    assert.deepEqual(target, { ok: true, scheme: 'standard' });
+  });
+
   it('Shopify is base64 of the HMAC over the body', () => {
     assert.match(signShopify(secret, body), /^[A-Za-z0-9+/]{43}=$/);
   });
