@@ -132,10 +132,14 @@ describe('hostile faults: a control scenario under the same fault still passes',
     { fault: 'accept-stale', scheme: 'stripe' },
     { fault: 'malformed-500', scheme: 'plain' },
   ]) {
-    it(`--fault ${fault}: hft passes`, async () => {
+    // idempotency, not hft: hft runs at 8.3/s against a 10/s limit and may see a 429 on a loaded machine.
+    it(`--fault ${fault}: idempotency passes`, async () => {
       const target = await startTarget(['--fault', fault]);
       try {
-        const run = await runScenario('hft', target.url, { SIGNING_SCHEME: scheme });
+        const run = await runScenario('idempotency', target.url, {
+          ...processedCountEnv(target.url),
+          SIGNING_SCHEME: scheme,
+        });
         assert.deepEqual(failedGates(run), [], run.output);
         assert.equal(run.code, 0, run.output);
       } finally {
