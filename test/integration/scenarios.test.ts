@@ -13,6 +13,10 @@ after(async () => target.stop());
 
 describe('healthy reference target: every scenario passes', () => {
   const expectations: Record<string, (c: Record<string, number>) => void> = {
+    preflight: (c) => {
+      assert.equal(c['webhook.accepted'], 1);
+      assert.equal(c['plugins.expect.ok'], 2, 'status and content type');
+    },
     hft: (c) => assert.equal(c['webhook.accepted'], 100),
     burst: (c) => {
       assert.equal(c['webhook.accepted'], 1);
@@ -34,6 +38,11 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.rate_limited'], 1, 'the fill stops at the first 429');
       assert.equal(c['webhook.retried_after_429'], 1);
       assert.equal(c['webhook.executions'], c['webhook.expected_executions']);
+    },
+    'out-of-order': (c) => assert.equal(c['order.late_accepted'], 5, 'the reference target does not order signals'),
+    hostile: (c) => {
+      assert.equal(c['webhook.processed'], 35, 'only the legitimate signals processed');
+      assert.equal(c['hostile.forged_sig.rejected'], 5);
     },
     'noisy-neighbour': (c) => {
       assert.equal(c['neighbours.accepted'], c['neighbours.sent'], 'no neighbour limited');
