@@ -11,6 +11,7 @@ export const FAULTS = [
   'reprocess-retries',
   'starve',
   'dedupe-before-limit',
+  'no-replay-header',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
