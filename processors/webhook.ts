@@ -4,6 +4,14 @@
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import {
+  appliesTo,
+  HOSTILE_CLASSES,
+  type HostileClass,
+  hostileRequest,
+  isRejection,
+  TIMESTAMPED_SCHEMES,
+} from './lib/hostile.ts';
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
 import {
@@ -15,8 +23,8 @@ import {
 } from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
-import { createSignalGenerator } from './lib/signals.ts';
-import { signRequest } from './lib/signing.ts';
+import { createSignalGenerator, type Signal } from './lib/signals.ts';
+import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
@@ -35,6 +43,7 @@ interface RequestParams {
 }
 interface Response {
   statusCode: number;
+  timings?: { phases?: { firstByte?: number } };
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
@@ -264,30 +273,44 @@ export async function waitRetryDelay(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));
 }
 
-/** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
-export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
-  const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
-  const secret = String(context.vars.webhookSecret);
-  const nowMs = Date.now();
-  const eventId = context.vars.eventId as string | undefined;
-  const signed = signRequest(settings.scheme, secret, Buffer.from(body, 'utf8'), {
-    nowS: Math.floor(nowMs / 1000),
-    messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
-    plainHeader: settings.plainHeader,
-  });
+/** Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. */
+function address(
+  params: RequestParams,
+  context: Context,
+  body: string,
+  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number; eventId?: string },
+): void {
+  const { nowMs, eventId } = sender;
+  const signed: SignatureParts =
+    sender.secret === undefined
+      ? { headers: {}, query: {} }
+      : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
+          nowS: sender.nowS ?? Math.floor(nowMs / 1000),
+          messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+          plainHeader: settings.plainHeader,
+          bodySecretField: settings.sender.bodySecretField,
+        });
   // A provider retry names its event in `webhook-id` whatever the signing scheme (Svix does).
   if (eventId !== undefined) signed.headers['webhook-id'] = eventId;
-  const url = new URL(
-    settings.receivePath.replace('{token}', String(context.vars.webhookToken)),
-    `${baseUrlOf(context)}/`,
-  );
+  const url = new URL(settings.receivePath.replace('{token}', sender.token), `${baseUrlOf(context)}/`);
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
   // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.
   params.timeout = settings.senderTimeoutS;
-  params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
+  params.headers = { ...params.headers, 'content-type': settings.sender.contentType, ...signed.headers };
   params.json = undefined;
-  params.body = body;
+  params.body = signed.body?.toString('utf8') ?? body;
+}
+
+/** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
+export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
+  address(params, context, body, {
+    secret: String(context.vars.webhookSecret),
+    token: String(context.vars.webhookToken),
+    nowMs: Date.now(),
+    eventId: context.vars.eventId as string | undefined,
+  });
   events.emit('counter', 'webhook.sent', 1);
   done();
 }
@@ -439,4 +462,136 @@ export function judgeRateLimit(context: Context, events: Events, done: Done): vo
 export async function waitPastIdempotencyWindow(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
   if (settings.reprocessAfterTtl) expectExecution(context);
+}
+
+/** Flow step before the hostile scenario's loop: every hostile.* counter at 0, and a line for a class that cannot apply. */
+export function startHostileTraffic(_context: Context, events: Events, done: Done): void {
+  for (const hostile of HOSTILE_CLASSES) {
+    for (const figure of ['sent', 'rejected', 'not_applicable'])
+      events.emit('counter', `hostile.${hostile}.${figure}`, 0);
+    if (!appliesTo(hostile, settings.scheme)) {
+      events.emit('counter', `hostile.${hostile}.not_applicable`, 1);
+      console.log(
+        `hostile ${hostile}: not applicable to SIGNING_SCHEME=${settings.scheme} (no signed timestamp; only ${TIMESTAMPED_SCHEMES.join(', ')} sign one): not sent, its gate reads not_applicable`,
+      );
+    }
+  }
+  events.emit('counter', 'hostile.server_error', 0);
+  done();
+}
+
+/** ifTrue of the stale-timestamp step: only schemes that sign a timestamp can reject a stale one. */
+export function timestampSigned(): boolean {
+  return appliesTo('stale_ts', settings.scheme);
+}
+
+function hostileHook(hostile: HostileClass) {
+  return (params: RequestParams, context: Context, events: Events, done: Done): void => {
+    const nowMs = Date.now();
+    const request = hostileRequest(
+      hostile,
+      {
+        body: JSON.stringify(signals.next(nowMs)),
+        secret: String(context.vars.webhookSecret),
+        token: String(context.vars.webhookToken),
+        nowS: Math.floor(nowMs / 1000),
+      },
+      settings.hostile,
+    );
+    address(params, context, request.body, { ...request, nowMs });
+    context.vars.hostileClass = hostile;
+    events.emit('counter', `hostile.${hostile}.sent`, 1);
+    done();
+  };
+}
+
+/** beforeRequest hooks of the hostile classes (processors/lib/hostile.ts says what each sends). */
+export const sendForgedSignature = hostileHook('forged_sig');
+export const sendMissingSignature = hostileHook('missing_sig');
+export const sendStaleTimestamp = hostileHook('stale_ts');
+export const sendOversizedBody = hostileHook('oversized');
+export const sendMalformedJson = hostileHook('malformed');
+export const sendUnknownAction = hostileHook('unknown_action');
+export const sendUnknownToken = hostileHook('unknown_token');
+
+/** afterResponse of a hostile request: a rejection as HOSTILE_STATUS defines it (default any 4xx but 429), or a 5xx. */
+export function recordHostile(_p: RequestParams, response: Response, context: Context, events: Events, done: Done) {
+  const hostile = context.vars.hostileClass as HostileClass;
+  if (isRejection(hostile, response.statusCode, settings.hostile.statuses)) {
+    events.emit('counter', `hostile.${hostile}.rejected`, 1);
+  }
+  if (response.statusCode >= 500) events.emit('counter', 'hostile.server_error', 1);
+  done();
+}
+
+/** afterResponse of the legitimate stream among hostile traffic: its own latency (http.response_time mixes both). */
+export function recordLegitimate(p: RequestParams, response: Response, context: Context, events: Events, done: Done) {
+  const firstByte = response.timings?.phases?.firstByte;
+  if (firstByte !== undefined) events.emit('histogram', 'webhook.legit_ms', firstByte);
+  recordOutcome(p, response, context, events, done);
+}
+
+/** Flow step of the preflight: what expect compares the answer with, and its counters at 0 (ensure meets no undefined). */
+export function startContractChecks(context: Context, events: Events, done: Done): void {
+  context.vars.contractContentType = settings.contract.contentType;
+  context.vars.contractIdField = settings.contract.idField ?? '';
+  events.emit('counter', 'plugins.expect.ok', 0);
+  events.emit('counter', 'plugins.expect.failed', 0);
+  done();
+}
+
+/** ifTrue of the preflight steps: the id field is checked only when RESPONSE_ID_FIELD names it. */
+export function responseIdFieldSet(): boolean {
+  return settings.contract.idField !== undefined;
+}
+export function responseIdFieldUnset(): boolean {
+  return settings.contract.idField === undefined;
+}
+
+/** beforeRequest of the out-of-order scenario: a new signal, remembered as the newest of its symbol. */
+export function sendNewerSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const signal = signals.next(Date.now());
+  context.vars.newestSignal = signal;
+  context.vars.signalBody = JSON.stringify(signal);
+  signSignal(params, context, events, done);
+  context.vars.signalBody = undefined;
+}
+
+/** beforeRequest: an older signal (OUT_OF_ORDER_LAG_S before the newest) of the same symbol, delivered after it. */
+export function sendOlderSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
+  const newest = context.vars.newestSignal as Signal;
+  const older = signals.next(Date.parse(newest.timestamp) - settings.outOfOrder.lagS * 1000);
+  const nowMs = Date.now();
+  address(params, context, JSON.stringify({ ...older, symbol: newest.symbol }), {
+    secret: String(context.vars.webhookSecret),
+    token: String(context.vars.webhookToken),
+    nowMs,
+  });
+  events.emit('counter', 'order.late_sent', 1);
+  done();
+}
+
+/** Flow step: the out-of-order counters at 0. */
+export function startOutOfOrder(_context: Context, events: Events, done: Done): void {
+  for (const name of ['late_sent', 'late_accepted', 'late_rejected', 'late_as_expected']) {
+    events.emit('counter', `order.${name}`, 0);
+  }
+  done();
+}
+
+/** afterResponse of the older signal: accepted (2xx) or rejected (4xx but 429), judged against OUT_OF_ORDER_EXPECT. */
+export function recordLate(_p: RequestParams, response: Response, _context: Context, events: Events, done: Done) {
+  const status = response.statusCode;
+  const outcome =
+    status >= 200 && status < 300
+      ? 'accepted'
+      : status >= 400 && status < 500 && status !== 429
+        ? 'rejected'
+        : undefined;
+  if (outcome) events.emit('counter', `order.late_${outcome}`, 1);
+  const wanted = settings.outOfOrder.expect;
+  if (outcome !== undefined && (wanted === 'either' || wanted === outcome))
+    events.emit('counter', 'order.late_as_expected', 1);
+  if (status >= 500) events.emit('counter', 'webhook.server_error', 1);
+  done();
 }

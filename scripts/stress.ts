@@ -15,7 +15,7 @@ import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
-import { selectScenarios } from './lib/suite-order.ts';
+import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { indexPage, type ScenarioResult, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
 // Lets every per-webhook rate window of the previous scenario expire.
@@ -143,6 +143,12 @@ async function main(): Promise<number> {
         responseTime: aggregate.summaries?.['http.response_time'],
       });
       console.log(`=== ${scenario}: exit ${exitCode} after ${Math.round((Date.now() - started) / 1000)} s`);
+      if (stopsSuite(scenario, exitCode)) {
+        console.log(
+          "=== preflight failed: the receiver's answer is not the contract the pack expects; no load was sent",
+        );
+        break;
+      }
     }
   } finally {
     // Leave no litter: the suite's webhooks are deleted once, at the end (DELETE_WEBHOOK_PATH).

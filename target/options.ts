@@ -12,6 +12,10 @@ export const FAULTS = [
   'starve',
   'dedupe-before-limit',
   'no-replay-header',
+  // Hostile traffic (scenarios/hostile.yml): each one a check a real receiver gets wrong.
+  'skip-signature',
+  'accept-stale',
+  'malformed-500',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -37,6 +41,8 @@ export interface TargetOptions {
   workers: number;
   email: string;
   password: string;
+  /** JSON field holding the secret when a sender puts it in the body (BODY_SECRET_FIELD). */
+  bodySecretField: string;
 }
 
 export const DEFAULT_OPTIONS: TargetOptions = {
@@ -54,6 +60,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   workers: 0,
   email: 'trader@example.com',
   password: 'stress-test-password',
+  bodySecretField: 'secret',
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -85,6 +92,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       workers: { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
+      'body-secret-field': { type: 'string' },
     },
     strict: true,
   });
@@ -117,5 +125,6 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     workers: Math.floor(positiveNumber('workers', values.workers, d.workers)),
     email: values.email ?? d.email,
     password: values.password ?? d.password,
+    bodySecretField: values['body-secret-field'] ?? d.bodySecretField,
   };
 }

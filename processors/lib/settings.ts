@@ -1,5 +1,6 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
 import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
@@ -47,7 +48,21 @@ export interface Settings {
   seed: number;
   symbols: string[];
   requestTimeoutMs: number;
+  /** The hostile scenario's classes (scenarios/hostile.yml). */
+  hostile: { staleAgeS: number; oversizedBytes: number; statuses: HostileStatuses };
+  /** What the preflight contract expects of an acceptance: expect's contentType, and the id field when RESPONSE_ID_FIELD is set. */
+  contract: { contentType: string; idField: string | undefined };
+  /** How the sender posts: the body-secret field (BODY_SECRET_FIELD) and the content type (SIGNAL_CONTENT_TYPE). */
+  sender: { bodySecretField: string; contentType: SignalContentType };
+  /** scenarios/out-of-order.yml: what the receiver should answer an older signal sent after a newer one. */
+  outOfOrder: { expect: LateOutcome; lagS: number };
 }
+
+export const LATE_OUTCOMES = ['accepted', 'rejected', 'either'] as const;
+export type LateOutcome = (typeof LATE_OUTCOMES)[number];
+
+export const SIGNAL_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+export type SignalContentType = (typeof SIGNAL_CONTENT_TYPES)[number];
 
 export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
 export type ReplayEvidence = Exclude<(typeof REPLAY_EVIDENCE)[number], 'none'>;
@@ -190,6 +205,21 @@ function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitMo
   return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
 }
 
+function hostile(env: Env): Settings['hostile'] {
+  let statuses: HostileStatuses;
+  try {
+    statuses = parseHostileStatuses(env.HOSTILE_STATUS);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+  return {
+    staleAgeS: positive(env, 'HOSTILE_STALE_AGE_S', 600),
+    // Just above nginx's default client_max_body_size (1 MiB).
+    oversizedBytes: positive(env, 'HOSTILE_BODY_BYTES', 1024 * 1024 + 1),
+    statuses,
+  };
+}
+
 export function readSettings(env: Env): Settings {
   return {
     baseUrl: baseUrl(env),
@@ -223,6 +253,17 @@ export function readSettings(env: Env): Settings {
     seed: number(env, 'SIGNAL_SEED', 1),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
+    hostile: hostile(env),
+    contract: { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined },
+    sender: {
+      bodySecretField: env.BODY_SECRET_FIELD || 'secret',
+      // TradingView posts text/plain when the alert message is not JSON by its check.
+      contentType: oneOf(env, 'SIGNAL_CONTENT_TYPE', SIGNAL_CONTENT_TYPES, 'application/json'),
+    },
+    outOfOrder: {
+      expect: oneOf(env, 'OUT_OF_ORDER_EXPECT', LATE_OUTCOMES, 'either'),
+      lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
+    },
   };
 }
 

@@ -2,12 +2,23 @@
 // schemes real receivers use (notes.md section 2). Pure: time and ids are inputs.
 import { createHmac } from 'node:crypto';
 
-export const SIGNING_SCHEMES = ['plain', 'github', 'stripe', 'standard', 'slack', 'shopify', 'query'] as const;
+export const SIGNING_SCHEMES = [
+  'plain',
+  'github',
+  'stripe',
+  'standard',
+  'slack',
+  'shopify',
+  'query',
+  'body-secret',
+] as const;
 export type SigningScheme = (typeof SIGNING_SCHEMES)[number];
 
 export interface SignatureParts {
   headers: Record<string, string>;
   query: Record<string, string>;
+  /** The body to send instead, when the scheme carries the secret in it (body-secret). */
+  body?: Buffer;
 }
 
 export interface SignOptions {
@@ -17,6 +28,8 @@ export interface SignOptions {
   messageId: string;
   /** Header name of the plain scheme. */
   plainHeader: string;
+  /** JSON field of the body-secret scheme (BODY_SECRET_FIELD), default `secret`. */
+  bodySecretField?: string;
 }
 
 function hmac(key: Buffer | string, data: Buffer, encoding: 'hex' | 'base64'): string {
@@ -57,6 +70,18 @@ export function signShopify(secret: string, body: Buffer): string {
   return hmac(secret, body, 'base64');
 }
 
+/**
+ * TradingView style: senders that cannot set headers put the secret in the message.
+ * Inserted as the first field of the JSON text, so the rest of the bytes stay as built.
+ */
+export function withBodySecret(body: Buffer, field: string, secret: string): Buffer {
+  const text = body.toString('utf8');
+  const entry = `${JSON.stringify(field)}:${JSON.stringify(secret)}`;
+  if (!text.startsWith('{')) return body;
+  const rest = text.slice(1).trimStart();
+  return Buffer.from(`{${entry}${rest.startsWith('}') ? '' : ','}${rest}`, 'utf8');
+}
+
 export function signRequest(scheme: SigningScheme, secret: string, body: Buffer, opts: SignOptions): SignatureParts {
   const { nowS, messageId, plainHeader } = opts;
   switch (scheme) {
@@ -84,5 +109,7 @@ export function signRequest(scheme: SigningScheme, secret: string, body: Buffer,
       return { headers: { 'X-Shopify-Hmac-Sha256': signShopify(secret, body) }, query: {} };
     case 'query':
       return { headers: {}, query: { secret } };
+    case 'body-secret':
+      return { headers: {}, query: {}, body: withBodySecret(body, opts.bodySecretField ?? 'secret', secret) };
   }
 }
