@@ -157,6 +157,8 @@ function pickFrom(
   }
   context.vars.webhookToken = webhook.token;
   context.vars.webhookSecret = webhook.secret;
+  // For checks in the YAML (idempotency's expect on the replay header).
+  context.vars.replayHeader = settings.replayHeader;
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
@@ -173,13 +175,12 @@ function expectExecution(context: Context): void {
 }
 
 /** ifTrue of the idempotency repeat: the replay header marks every replay (REPLAY_EVIDENCE unset or naming `header`). */
-export function replayHeaderIsEvidence(vars: Record<string, unknown>): boolean {
-  vars.replayHeader = settings.replayHeader;
+export function replayHeaderIsEvidence(): boolean {
   return settings.replayHeaderMarks;
 }
 
-export function replayHeaderIsNotEvidence(vars: Record<string, unknown>): boolean {
-  return !replayHeaderIsEvidence(vars);
+export function replayHeaderIsNotEvidence(): boolean {
+  return !settings.replayHeaderMarks;
 }
 
 /** Flow step: this virtual user repeats one signal (the idempotency test); it must be processed once. */

@@ -11,6 +11,7 @@ export const FAULTS = [
   'reprocess-retries',
   'starve',
   'dedupe-before-limit',
+  'no-replay-header',
   // Hostile traffic (scenarios/hostile.yml): each one a check a real receiver gets wrong.
   'skip-signature',
   'accept-stale',

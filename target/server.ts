@@ -189,7 +189,8 @@ export function createTargetServer(
     const eventId = options.faults.has('reprocess-retries') ? undefined : req.headers['webhook-id'];
     const { replayed, stored } = await processOnce(token, raw, typeof eventId === 'string' ? eventId : '', signal);
     if (options.faults.has('slow')) await sleep(options.slowMs);
-    send(res, stored.status, stored.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+    const marked = replayed && !options.faults.has('no-replay-header');
+    send(res, stored.status, stored.body, marked ? { 'idempotent-replayed': 'true' } : {});
   }
 
   /** A repeat of the same event id (kept eventRetentionMs), or of the same body within the TTL, is a replay. */

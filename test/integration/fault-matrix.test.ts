@@ -32,6 +32,12 @@ const matrix: Case[] = [
   { fault: 'dedupe-before-limit', scenario: 'retries', fails: ['webhook.executions == webhook.expected_executions'] },
   { fault: 'dedupe-before-limit', scenario: 'idempotency', fails: [] },
   { fault: 'no-rate-limit', scenario: 'retries', fails: ['webhook.retried_after_429 == 1'] },
+  {
+    fault: 'no-replay-header',
+    scenario: 'idempotency',
+    fails: ['plugins.expect.ok >= 3 and plugins.expect.failed == 0'],
+  },
+  { fault: 'no-replay-header', scenario: 'burst', fails: [] },
   { fault: 'starve', scenario: 'noisy-neighbour', fails: ['neighbours.accepted / neighbours.sent >= 0.95'] },
   { fault: 'starve', scenario: 'hft', fails: [] },
   { fault: 'no-rate-limit', scenario: 'noisy-neighbour', fails: ['noisy.rate_limited / noisy.sent >= 0.8'] },
