@@ -10,12 +10,12 @@ import { parseArgs } from 'node:util';
 import { renderJunit } from '../plugins/verdict/junit.ts';
 import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
 import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
-import { provisionWebhooks } from '../processors/lib/provision.ts';
+import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
-import { selectScenarios } from './lib/suite-order.ts';
+import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { indexPage, type ScenarioResult, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
 // Lets every per-webhook rate window of the previous scenario expire.
@@ -106,8 +106,10 @@ async function main(): Promise<number> {
   process.on('SIGTERM', interrupt);
 
   const results: ScenarioResult[] = [];
+  let provisioned: ProvisionedPool | undefined;
   try {
-    const pool = await provisionWebhooks(url, settings, POOL_SIZE);
+    provisioned = await provisionPool(url, settings, POOL_SIZE);
+    const pool = provisioned.webhooks;
     Object.assign(env, {
       WEBHOOK_TOKEN: pool.map((w) => w.token).join(','),
       WEBHOOK_SECRET: pool.map((w) => w.secret).join(','),
@@ -141,8 +143,17 @@ async function main(): Promise<number> {
         responseTime: aggregate.summaries?.['http.response_time'],
       });
       console.log(`=== ${scenario}: exit ${exitCode} after ${Math.round((Date.now() - started) / 1000)} s`);
+      if (stopsSuite(scenario, exitCode)) {
+        console.log(
+          "=== preflight failed: the receiver's answer is not the contract the pack expects; no load was sent",
+        );
+        break;
+      }
     }
   } finally {
+    // Leave no litter: the suite's webhooks are deleted once, at the end (DELETE_WEBHOOK_PATH).
+    const warning = provisioned && (await deleteWebhooks(url, settings, provisioned));
+    if (warning) console.log(warning);
     await target?.stop();
   }
 

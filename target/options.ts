@@ -1,7 +1,22 @@
 // Command-line options of the reference target, including its fault switches.
 import { parseArgs } from 'node:util';
 
-export const FAULTS = ['leak', 'no-rate-limit', 'race', 'slow', 'errors', 'crash'] as const;
+export const FAULTS = [
+  'leak',
+  'no-rate-limit',
+  'race',
+  'slow',
+  'errors',
+  'crash',
+  'reprocess-retries',
+  'starve',
+  'dedupe-before-limit',
+  'no-replay-header',
+  // Hostile traffic (scenarios/hostile.yml): each one a check a real receiver gets wrong.
+  'skip-signature',
+  'accept-stale',
+  'malformed-500',
+] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export interface TargetOptions {
@@ -10,6 +25,8 @@ export interface TargetOptions {
   faults: ReadonlySet<Fault>;
   rateLimitPerSecond: number;
   idempotencyTtlMs: number;
+  /** How long a sender's event id (`webhook-id`) is kept: its retries within this time are replays. */
+  eventRetentionMs: number;
   /** Latency added to every webhook answer by `--fault slow`. */
   slowMs: number;
   /** `--fault errors` answers every Nth webhook request with a 500. */
@@ -24,6 +41,8 @@ export interface TargetOptions {
   workers: number;
   email: string;
   password: string;
+  /** JSON field holding the secret when a sender puts it in the body (BODY_SECRET_FIELD). */
+  bodySecretField: string;
 }
 
 export const DEFAULT_OPTIONS: TargetOptions = {
@@ -32,6 +51,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   faults: new Set(),
   rateLimitPerSecond: 10,
   idempotencyTtlMs: 1000,
+  eventRetentionMs: 600_000,
   slowMs: 300,
   errorEvery: 40,
   leakKb: 256,
@@ -40,6 +60,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   workers: 0,
   email: 'trader@example.com',
   password: 'stress-test-password',
+  bodySecretField: 'secret',
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -62,6 +83,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       fault: { type: 'string', multiple: true },
       'rate-limit': { type: 'string' },
       'idempotency-ttl-ms': { type: 'string' },
+      'event-retention-ms': { type: 'string' },
       'slow-ms': { type: 'string' },
       'error-every': { type: 'string' },
       'leak-kb': { type: 'string' },
@@ -70,6 +92,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       workers: { type: 'string' },
       email: { type: 'string' },
       password: { type: 'string' },
+      'body-secret-field': { type: 'string' },
     },
     strict: true,
   });
@@ -93,6 +116,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     faults,
     rateLimitPerSecond: positiveNumber('rate-limit', values['rate-limit'], d.rateLimitPerSecond),
     idempotencyTtlMs: positiveNumber('idempotency-ttl-ms', values['idempotency-ttl-ms'], d.idempotencyTtlMs),
+    eventRetentionMs: positiveNumber('event-retention-ms', values['event-retention-ms'], d.eventRetentionMs),
     slowMs: positiveNumber('slow-ms', values['slow-ms'], d.slowMs),
     errorEvery: Math.max(1, positiveNumber('error-every', values['error-every'], d.errorEvery)),
     leakKb: positiveNumber('leak-kb', values['leak-kb'], d.leakKb),
@@ -101,5 +125,6 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     workers: Math.floor(positiveNumber('workers', values.workers, d.workers)),
     email: values.email ?? d.email,
     password: values.password ?? d.password,
+    bodySecretField: values['body-secret-field'] ?? d.bodySecretField,
   };
 }

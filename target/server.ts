@@ -18,6 +18,8 @@ export interface TargetState {
   ordersProcessed: ProcessedCounter;
   webhookRequests: number;
   retained: Buffer[];
+  /** Webhooks created and not deleted by this process (what a run must not leave behind). */
+  liveWebhooks: Set<string>;
 }
 
 class HttpError extends Error {
@@ -62,8 +64,13 @@ function readCredentials(req: IncomingMessage, raw: Buffer): { email: string; pa
   return { email: String(body?.email ?? body?.username ?? ''), password: String(body?.password ?? '') };
 }
 
-function validateSignal(raw: Buffer): Record<string, unknown> {
-  const body = parseJson(raw);
+function validateSignal(raw: Buffer, malformedStatus: number): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = parseJson(raw);
+  } catch {
+    throw new HttpError(malformedStatus, 'body is not valid JSON');
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(422, 'body must be a JSON object');
   }
@@ -84,7 +91,9 @@ export function createTargetServer(
   key: string,
   ordersProcessed: ProcessedCounter = createLocalCounter(),
 ): { server: Server; state: TargetState } {
-  const state: TargetState = { ordersProcessed, webhookRequests: 0, retained: [] };
+  const state: TargetState = { ordersProcessed, webhookRequests: 0, retained: [], liveWebhooks: new Set() };
+  // Tokens are stateless (signed), so a deleted one is remembered to be refused.
+  const deleted = new Set<string>();
   const credentials = createCredentialAuthority(key);
   const limiter: RateLimiter = options.faults.has('no-rate-limit')
     ? unlimited
@@ -92,6 +101,10 @@ export function createTargetServer(
   const idempotency: IdempotencyStore = options.faults.has('race')
     ? createRacyStore(options.idempotencyTtlMs, options.raceRoundTripMs)
     : createAtomicStore(options.idempotencyTtlMs);
+  // Provider retries (Svix, Standard Webhooks) repeat one `webhook-id` for minutes to hours.
+  const events: IdempotencyStore = createAtomicStore(options.eventRetentionMs);
+  // The dedupe-before-limit fault: event ids recorded on arrival, before the limiter.
+  const arrived = new Set<string>();
 
   async function placeOrder(signal: Record<string, unknown>): Promise<StoredResponse> {
     state.ordersProcessed.increment();
@@ -113,11 +126,16 @@ export function createTargetServer(
     send(res, 200, { access_token: credentials.issueSession(), token_type: 'bearer' });
   }
 
-  function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+  function requireSession(req: IncomingMessage): void {
     const bearer = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     if (!credentials.isSession(bearer)) throw new HttpError(401, 'missing or invalid bearer token');
+  }
+
+  function createWebhook(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    requireSession(req);
     const body = raw.length > 0 ? (parseJson(raw) as Record<string, unknown>) : {};
     const { token, secret } = credentials.issueWebhook();
+    state.liveWebhooks.add(token);
     const host = req.headers.host ?? `${options.host}:${options.port}`;
     send(res, 201, {
       name: String(body.name ?? 'webhook'),
@@ -127,31 +145,71 @@ export function createTargetServer(
     });
   }
 
+  function deleteWebhook(req: IncomingMessage, token: string, res: ServerResponse): void {
+    requireSession(req);
+    if (!credentials.secretFor(token) || deleted.has(token)) throw new HttpError(404, 'unknown webhook');
+    deleted.add(token);
+    state.liveWebhooks.delete(token);
+    res.writeHead(204).end();
+  }
+
   async function receive(req: IncomingMessage, url: URL, token: string, raw: Buffer, res: ServerResponse) {
     state.webhookRequests += 1;
     if (options.faults.has('crash') && state.webhookRequests >= options.crashAfter) {
       // What the OOM killer does to a worker: no cleanup, no answer.
       process.kill(process.pid, 'SIGKILL');
     }
-    const secret = credentials.secretFor(token);
+    const secret = deleted.has(token) ? undefined : credentials.secretFor(token);
     if (!secret) throw new HttpError(404, 'unknown webhook');
-    const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now());
-    if (!verdict.ok) throw new HttpError(401, verdict.reason);
-    const signal = validateSignal(raw);
+    const verdict = verifyRequest(secret, raw, req.headers, url.searchParams, Date.now(), {
+      toleranceS: options.faults.has('accept-stale') ? Number.POSITIVE_INFINITY : undefined,
+      bodySecretField: options.bodySecretField,
+    });
+    if (!verdict.ok && !options.faults.has('skip-signature')) throw new HttpError(401, verdict.reason);
+    const signal = validateSignal(raw, options.faults.has('malformed-500') ? 500 : 422);
     if (options.faults.has('errors') && state.webhookRequests % options.errorEvery === 0) {
       throw new HttpError(500, 'internal error');
     }
-    const rate = limiter.take(`${token}|${req.socket.remoteAddress ?? ''}`, Date.now());
+    const arrivedId = req.headers['webhook-id'];
+    if (options.faults.has('dedupe-before-limit') && typeof arrivedId === 'string') {
+      if (arrived.has(`${token}|${arrivedId}`)) {
+        send(res, 200, { status: 'accepted', detail: 'already received' }, { 'idempotent-replayed': 'true' });
+        return;
+      }
+      arrived.add(`${token}|${arrivedId}`);
+    }
+    // The starve fault: one limiter for all webhooks, so one webhook's flood uses up everyone's share.
+    const rateKey = options.faults.has('starve') ? 'all' : `${token}|${req.socket.remoteAddress ?? ''}`;
+    const rate = limiter.take(rateKey, Date.now());
     if (!rate.allowed) {
       const retryAfter = String(Math.max(1, Math.ceil(rate.retryAfterMs / 1000)));
       send(res, 429, { detail: 'rate limit exceeded' }, { 'retry-after': retryAfter });
       return;
     }
-    const key = createHash('sha256').update(token).update(raw).digest('hex');
-    const claim = await idempotency.claim(key, Date.now(), () => placeOrder(signal));
-    const stored = await claim.response;
+    const eventId = options.faults.has('reprocess-retries') ? undefined : req.headers['webhook-id'];
+    const { replayed, stored } = await processOnce(token, raw, typeof eventId === 'string' ? eventId : '', signal);
     if (options.faults.has('slow')) await sleep(options.slowMs);
-    send(res, stored.status, stored.body, claim.replayed ? { 'idempotent-replayed': 'true' } : {});
+    const marked = replayed && !options.faults.has('no-replay-header');
+    send(res, stored.status, stored.body, marked ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  /** A repeat of the same event id (kept eventRetentionMs), or of the same body within the TTL, is a replay. */
+  async function processOnce(token: string, raw: Buffer, eventId: string, signal: Record<string, unknown>) {
+    let bodyReplayed = false;
+    const byBody = async () => {
+      const key = createHash('sha256').update(token).update(raw).digest('hex');
+      const claim = await idempotency.claim(key, Date.now(), () => placeOrder(signal));
+      bodyReplayed = claim.replayed;
+      return claim.response;
+    };
+    if (eventId === '') {
+      const stored = await byBody();
+      return { replayed: bodyReplayed, stored };
+    }
+    const key = createHash('sha256').update(token).update('\0').update(eventId).digest('hex');
+    const claim = await events.claim(key, Date.now(), byBody);
+    const stored = await claim.response;
+    return { replayed: claim.replayed || bodyReplayed, stored };
   }
 
   function metrics(res: ServerResponse): void {
@@ -167,6 +225,8 @@ export function createTargetServer(
       `webhook_orders_processed_total ${state.ordersProcessed.total()}`,
       '# TYPE webhook_requests_total counter',
       `webhook_requests_total ${state.webhookRequests}`,
+      '# TYPE webhook_webhooks_live gauge',
+      `webhook_webhooks_live ${state.liveWebhooks.size}`,
     ];
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(`${lines.join('\n')}\n`);
@@ -179,6 +239,8 @@ export function createTargetServer(
       return;
     }
     if (req.method === 'GET' && url.pathname === '/metrics') return metrics(res);
+    const webhook = WEBHOOK_PATH.exec(url.pathname)?.[1];
+    if (req.method === 'DELETE' && webhook) return deleteWebhook(req, webhook, res);
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
     const raw = await readBody(req);
     if (url.pathname === '/api/v1/auth/login') return login(req, raw, res);
@@ -193,7 +255,9 @@ export function createTargetServer(
     route(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       const detail = err instanceof Error ? err.message : 'internal error';
-      if (!res.headersSent) send(res, status, { detail });
+      // The unread rest of an oversized upload would be taken for the next request: close, as nginx does.
+      const close: Record<string, string> = status === 413 ? { connection: 'close' } : {};
+      if (!res.headersSent) send(res, status, { detail }, close);
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -23,13 +23,34 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+// The spec and its library: base64 after an optional `whsec_` prefix.
 function standardWebhooksKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret);
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
 }
 
-function withinTolerance(timestampS: string, nowMs: number): boolean {
+function withinTolerance(timestampS: string, nowMs: number, toleranceS: number): boolean {
   const t = Number(timestampS);
-  return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= STRIPE_TOLERANCE_S;
+  return Number.isFinite(t) && Math.abs(nowMs / 1000 - t) <= toleranceS;
+}
+
+export interface VerifyOptions {
+  /** Seconds a signed timestamp may differ from now; `--fault accept-stale` passes Infinity. */
+  toleranceS?: number;
+  /** JSON field of a secret sent in the body (TradingView style), default `secret`. */
+  bodySecretField?: string;
+}
+
+function bodySecret(rawBody: Buffer, field: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const value = (parsed as Record<string, unknown>)[field];
+      return typeof value === 'string' ? value : undefined;
+    }
+  } catch {
+    // Not JSON: no secret in it.
+  }
+  return undefined;
 }
 
 export function verifyRequest(
@@ -38,7 +59,9 @@ export function verifyRequest(
   headers: IncomingHttpHeaders,
   query: URLSearchParams,
   nowMs: number,
+  opts: VerifyOptions = {},
 ): Verdict {
+  const toleranceS = opts.toleranceS ?? STRIPE_TOLERANCE_S;
   const querySecret = query.get('secret');
   if (querySecret !== null) {
     return sameText(querySecret, secret) ? { ok: true, scheme: 'query' } : { ok: false, reason: 'wrong secret' };
@@ -56,7 +79,8 @@ export function verifyRequest(
     const parts = new Map(stripe.split(',').map((kv) => kv.split('=', 2) as [string, string]));
     const t = parts.get('t') ?? '';
     const v1 = parts.get('v1') ?? '';
-    if (!withinTolerance(t, nowMs)) return { ok: false, reason: 'Stripe-Signature timestamp outside tolerance' };
+    if (!withinTolerance(t, nowMs, toleranceS))
+      return { ok: false, reason: 'Stripe-Signature timestamp outside tolerance' };
     const expected = hmac(secret, Buffer.concat([Buffer.from(`${t}.`), rawBody]), 'hex');
     return sameText(v1, expected) ? { ok: true, scheme: 'stripe' } : { ok: false, reason: 'bad Stripe-Signature' };
   }
@@ -65,7 +89,7 @@ export function verifyRequest(
   if (standard !== undefined) {
     const id = header(headers, 'webhook-id') ?? '';
     const ts = header(headers, 'webhook-timestamp') ?? '';
-    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
+    if (!withinTolerance(ts, nowMs, toleranceS)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
     const signed = Buffer.concat([Buffer.from(`${id}.${ts}.`), rawBody]);
     const expected = `v1,${hmac(standardWebhooksKey(secret), signed, 'base64')}`;
     const matches = standard.split(' ').some((candidate) => sameText(candidate, expected));
@@ -75,7 +99,8 @@ export function verifyRequest(
   const slack = header(headers, 'x-slack-signature');
   if (slack !== undefined) {
     const ts = header(headers, 'x-slack-request-timestamp') ?? '';
-    if (!withinTolerance(ts, nowMs)) return { ok: false, reason: 'X-Slack-Request-Timestamp outside tolerance' };
+    if (!withinTolerance(ts, nowMs, toleranceS))
+      return { ok: false, reason: 'X-Slack-Request-Timestamp outside tolerance' };
     const expected = `v0=${hmac(secret, Buffer.concat([Buffer.from(`v0:${ts}:`), rawBody]), 'hex')}`;
     return sameText(slack, expected) ? { ok: true, scheme: 'slack' } : { ok: false, reason: 'bad X-Slack-Signature' };
   }
@@ -93,6 +118,13 @@ export function verifyRequest(
     return sameText(hex, hmac(secret, rawBody, 'hex'))
       ? { ok: true, scheme: 'plain' }
       : { ok: false, reason: 'bad X-Signature' };
+  }
+
+  const inBody = bodySecret(rawBody, opts.bodySecretField ?? 'secret');
+  if (inBody !== undefined) {
+    return sameText(inBody, secret)
+      ? { ok: true, scheme: 'body-secret' }
+      : { ok: false, reason: 'wrong secret in body' };
   }
 
   return { ok: false, reason: 'no signature or secret' };

@@ -94,17 +94,57 @@ export async function createWebhook(
   return { token, secret };
 }
 
-/** The first `count` credentials from the environment when given, otherwise `count` new webhooks. */
+export interface ProvisionedPool {
+  webhooks: WebhookCredentials[];
+  /** The session that created them; undefined when they came from the environment (not ours to delete). */
+  accessToken: string | undefined;
+}
+
+/** The first `count` credentials from the environment when given, otherwise `count` new webhooks (never more). */
+export async function provisionPool(baseUrl: string, settings: Settings, count: number): Promise<ProvisionedPool> {
+  if (settings.credentials.length > 0) {
+    return { webhooks: settings.credentials.slice(0, Math.max(1, count)), accessToken: undefined };
+  }
+  const accessToken = await login(baseUrl, settings);
+  const webhooks: WebhookCredentials[] = [];
+  for (let i = 0; i < count; i++) {
+    webhooks.push(await createWebhook(baseUrl, settings, accessToken, `HFT Stress Test Webhook ${i + 1}`));
+  }
+  return { webhooks, accessToken };
+}
+
 export async function provisionWebhooks(
   baseUrl: string,
   settings: Settings,
   count: number,
 ): Promise<WebhookCredentials[]> {
-  if (settings.credentials.length > 0) return settings.credentials.slice(0, Math.max(1, count));
-  const accessToken = await login(baseUrl, settings);
-  const pool: WebhookCredentials[] = [];
-  for (let i = 0; i < count; i++) {
-    pool.push(await createWebhook(baseUrl, settings, accessToken, `HFT Stress Test Webhook ${i + 1}`));
+  return (await provisionPool(baseUrl, settings, count)).webhooks;
+}
+
+/**
+ * Deletes the webhooks a run created (DELETE_WEBHOOK_PATH, bearer of the creating session).
+ * Returns one warning line when some could not be deleted: the run's verdict stands either way.
+ */
+export async function deleteWebhooks(
+  baseUrl: string,
+  settings: Settings,
+  pool: ProvisionedPool,
+): Promise<string | undefined> {
+  const path = settings.deleteWebhookPath;
+  if (!path || !pool.accessToken) return undefined;
+  const failures: string[] = [];
+  for (const { token } of pool.webhooks) {
+    try {
+      const response = await fetch(`${baseUrl}${path.replace('{token}', encodeURIComponent(token))}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${pool.accessToken}` },
+        signal: AbortSignal.timeout(settings.requestTimeoutMs),
+      });
+      if (!response.ok) failures.push(`HTTP ${response.status}`);
+    } catch (err) {
+      failures.push((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name);
+    }
   }
-  return pool;
+  if (failures.length === 0) return undefined;
+  return `Warning: ${failures.length} of ${pool.webhooks.length} webhook(s) not deleted at ${path} (${[...new Set(failures)].join(', ')}): check DELETE_WEBHOOK_PATH, or delete them on the server`;
 }

@@ -1,5 +1,6 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
 import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
@@ -24,15 +25,21 @@ export interface Settings {
     secretField: string;
   };
   receivePath: string;
+  /** Where a created webhook is deleted at the end of a run (`{token}` replaced); '' keeps them. */
+  deleteWebhookPath: string;
   rateLimitPerSecond: number;
   rateLimitModel: LimiterModel;
   /** Token bucket: requests allowed at once from a full bucket. */
   rateLimitBurst: number;
   idempotencyTtlMs: number;
+  /** The guide: a repeat after the window is processed again. False: the receiver keeps ids longer, so it is a replay. */
+  reprocessAfterTtl: boolean;
   replayHeader: string;
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
   replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
+  /** The replay header marks every replay: REPLAY_EVIDENCE unset, or naming `header`. */
+  replayHeaderMarks: boolean;
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
   processedSettleMs: number;
@@ -41,7 +48,21 @@ export interface Settings {
   seed: number;
   symbols: string[];
   requestTimeoutMs: number;
+  /** The hostile scenario's classes (scenarios/hostile.yml). */
+  hostile: { staleAgeS: number; oversizedBytes: number; statuses: HostileStatuses };
+  /** What the preflight contract expects of an acceptance: expect's contentType, and the id field when RESPONSE_ID_FIELD is set. */
+  contract: { contentType: string; idField: string | undefined };
+  /** How the sender posts: the body-secret field (BODY_SECRET_FIELD) and the content type (SIGNAL_CONTENT_TYPE). */
+  sender: { bodySecretField: string; contentType: SignalContentType };
+  /** scenarios/out-of-order.yml: what the receiver should answer an older signal sent after a newer one. */
+  outOfOrder: { expect: LateOutcome; lagS: number };
 }
+
+export const LATE_OUTCOMES = ['accepted', 'rejected', 'either'] as const;
+export type LateOutcome = (typeof LATE_OUTCOMES)[number];
+
+export const SIGNAL_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
+export type SignalContentType = (typeof SIGNAL_CONTENT_TYPES)[number];
 
 export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
 export type ReplayEvidence = Exclude<(typeof REPLAY_EVIDENCE)[number], 'none'>;
@@ -80,6 +101,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new SettingsError(`${name}="${raw}" is not one of ${allowed.join(', ')}`);
   }
   return raw as T;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new SettingsError(`${name}="${raw}" is not true or false`);
 }
 
 function credentials(env: Env): Settings['credentials'] {
@@ -177,6 +205,21 @@ function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitMo
   return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
 }
 
+function hostile(env: Env): Settings['hostile'] {
+  let statuses: HostileStatuses;
+  try {
+    statuses = parseHostileStatuses(env.HOSTILE_STATUS);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+  return {
+    staleAgeS: positive(env, 'HOSTILE_STALE_AGE_S', 600),
+    // Just above nginx's default client_max_body_size (1 MiB).
+    oversizedBytes: positive(env, 'HOSTILE_BODY_BYTES', 1024 * 1024 + 1),
+    statuses,
+  };
+}
+
 export function readSettings(env: Env): Settings {
   return {
     baseUrl: baseUrl(env),
@@ -196,17 +239,31 @@ export function readSettings(env: Env): Settings {
       secretField: env.WEBHOOK_SECRET_FIELD || 'secret',
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
+    deleteWebhookPath: env.DELETE_WEBHOOK_PATH ?? '',
     ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
+    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', true),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),
+    replayHeaderMarks: !env.REPLAY_EVIDENCE || list(env.REPLAY_EVIDENCE).includes('header'),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),
     seed: number(env, 'SIGNAL_SEED', 1),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
+    hostile: hostile(env),
+    contract: { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined },
+    sender: {
+      bodySecretField: env.BODY_SECRET_FIELD || 'secret',
+      // TradingView posts text/plain when the alert message is not JSON by its check.
+      contentType: oneOf(env, 'SIGNAL_CONTENT_TYPE', SIGNAL_CONTENT_TYPES, 'application/json'),
+    },
+    outOfOrder: {
+      expect: oneOf(env, 'OUT_OF_ORDER_EXPECT', LATE_OUTCOMES, 'either'),
+      lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
+    },
   };
 }
 

@@ -2,12 +2,23 @@
 // schemes real receivers use (notes.md section 2). Pure: time and ids are inputs.
 import { createHmac } from 'node:crypto';
 
-export const SIGNING_SCHEMES = ['plain', 'github', 'stripe', 'standard', 'slack', 'shopify', 'query'] as const;
+export const SIGNING_SCHEMES = [
+  'plain',
+  'github',
+  'stripe',
+  'standard',
+  'slack',
+  'shopify',
+  'query',
+  'body-secret',
+] as const;
 export type SigningScheme = (typeof SIGNING_SCHEMES)[number];
 
 export interface SignatureParts {
   headers: Record<string, string>;
   query: Record<string, string>;
+  /** The body to send instead, when the scheme carries the secret in it (body-secret). */
+  body?: Buffer;
 }
 
 export interface SignOptions {
@@ -17,6 +28,8 @@ export interface SignOptions {
   messageId: string;
   /** Header name of the plain scheme. */
   plainHeader: string;
+  /** JSON field of the body-secret scheme (BODY_SECRET_FIELD), default `secret`. */
+  bodySecretField?: string;
 }
 
 function hmac(key: Buffer | string, data: Buffer, encoding: 'hex' | 'base64'): string {
@@ -39,9 +52,13 @@ export function signStripe(secret: string, body: Buffer, nowS: number): string {
   return `t=${nowS},v1=${hmac(secret, prefixed(`${nowS}.`, body), 'hex')}`;
 }
 
-/** Standard Webhooks: a `whsec_` secret is base64 of the key bytes. */
+/** Standard Webhooks key bytes: the secret is base64 after an optional `whsec_` prefix (the spec and its library). */
+export function standardWebhooksKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+}
+
 export function signStandard(secret: string, body: Buffer, messageId: string, nowS: number): string {
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+  const key = standardWebhooksKey(secret);
   return `v1,${hmac(key, prefixed(`${messageId}.${nowS}.`, body), 'base64')}`;
 }
 
@@ -51,6 +68,18 @@ export function signSlack(secret: string, body: Buffer, nowS: number): string {
 
 export function signShopify(secret: string, body: Buffer): string {
   return hmac(secret, body, 'base64');
+}
+
+/**
+ * TradingView style: senders that cannot set headers put the secret in the message.
+ * Inserted as the first field of the JSON text, so the rest of the bytes stay as built.
+ */
+export function withBodySecret(body: Buffer, field: string, secret: string): Buffer {
+  const text = body.toString('utf8');
+  const entry = `${JSON.stringify(field)}:${JSON.stringify(secret)}`;
+  if (!text.startsWith('{')) return body;
+  const rest = text.slice(1).trimStart();
+  return Buffer.from(`{${entry}${rest.startsWith('}') ? '' : ','}${rest}`, 'utf8');
 }
 
 export function signRequest(scheme: SigningScheme, secret: string, body: Buffer, opts: SignOptions): SignatureParts {
@@ -80,5 +109,7 @@ export function signRequest(scheme: SigningScheme, secret: string, body: Buffer,
       return { headers: { 'X-Shopify-Hmac-Sha256': signShopify(secret, body) }, query: {} };
     case 'query':
       return { headers: {}, query: { secret } };
+    case 'body-secret':
+      return { headers: {}, query: {}, body: withBodySecret(body, opts.bodySecretField ?? 'secret', secret) };
   }
 }

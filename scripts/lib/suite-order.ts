@@ -1,5 +1,19 @@
-// The guide's tests in the guide's order, then the idempotency TTL check.
-export const SUITE = ['hft', 'burst', 'sustained', 'memory-leak', 'rate-limit', 'idempotency'] as const;
+// The receiver's contract first (no load), the guide's tests in the guide's order, the
+// idempotency TTL check, then what real senders do (provider retries, out-of-order delivery,
+// hostile traffic) and what a shared server must survive (a noisy neighbour).
+export const SUITE = [
+  'preflight',
+  'hft',
+  'burst',
+  'sustained',
+  'memory-leak',
+  'rate-limit',
+  'idempotency',
+  'retries',
+  'out-of-order',
+  'hostile',
+  'noisy-neighbour',
+] as const;
 export type ScenarioName = (typeof SUITE)[number];
 
 export function selectScenarios(only: string | undefined): ScenarioName[] {
@@ -9,4 +23,9 @@ export function selectScenarios(only: string | undefined): ScenarioName[] {
   if (unknown.length > 0)
     throw new Error(`unknown scenario "${unknown.join('", "')}"; choose from ${SUITE.join(', ')}`);
   return SUITE.filter((s) => wanted.includes(s));
+}
+
+/** A failed preflight means the contract is wrong: load results would only repeat it, so the suite stops. */
+export function stopsSuite(scenario: ScenarioName, exitCode: number | null): boolean {
+  return scenario === 'preflight' && exitCode !== 0;
 }

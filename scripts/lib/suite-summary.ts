@@ -20,10 +20,37 @@ export interface SummaryRow {
   memoryGrowthMb: string;
   rateLimitedPct: string;
   workerCrashes: string;
+  /** Hostile requests rejected, over all classes (scenarios/hostile.yml). */
+  hostileRejectedPct: string;
+  /** What the receiver answered older signals sent after newer ones (scenarios/out-of-order.yml). */
+  lateSignals: string;
+  /** Exactly-once on ground truth: executions, "of" the flow's expected count when it has one. */
+  processed: string;
+  /** Noisy neighbour: the neighbours' accepted share. */
+  neighboursPct: string;
   failedGates: string[];
 }
 
+function lateSignals(c: Record<string, number>): string {
+  if (!c['order.late_sent']) return '-';
+  return `${c['order.late_accepted'] ?? 0} accepted, ${c['order.late_rejected'] ?? 0} rejected`;
+}
+
+function hostileRejected(c: Record<string, number>): string {
+  const sum = (figure: string) =>
+    Object.entries(c)
+      .filter(([name]) => name.startsWith('hostile.') && name.endsWith(`.${figure}`))
+      .reduce((total, [, value]) => total + value, 0);
+  const sent = sum('sent');
+  return sent > 0 ? `${((100 * sum('rejected')) / sent).toFixed(1)} %` : '-';
+}
+
 const show = (v: number | undefined, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
+
+function processedCell(executions: number | undefined, expected: number | undefined): string {
+  if (executions === undefined) return '-';
+  return expected ? `${executions} of ${expected}` : String(executions);
+}
 
 export function summaryRow(r: ScenarioResult): SummaryRow {
   const c = r.counters;
@@ -42,6 +69,12 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
     memoryGrowthMb: show(c['server.memory_growth_mb']),
     rateLimitedPct: pct(c['webhook.rate_limited']),
     workerCrashes: c['server.worker_crashes'] === undefined ? '-' : String(c['server.worker_crashes']),
+    hostileRejectedPct: hostileRejected(c),
+    lateSignals: lateSignals(c),
+    processed: processedCell(c['webhook.executions'], c['webhook.expected_executions']),
+    neighboursPct: c['neighbours.sent']
+      ? `${((100 * (c['neighbours.accepted'] ?? 0)) / c['neighbours.sent']).toFixed(1)} %`
+      : '-',
     failedGates,
   };
 }
@@ -55,6 +88,10 @@ const HEADERS = [
   'mem growth MB',
   'rate-limited',
   'worker crashes',
+  'hostile rejected',
+  'older signals',
+  'processed',
+  'neighbours ok',
 ];
 const cells = (r: SummaryRow) => [
   r.scenario,
@@ -65,6 +102,10 @@ const cells = (r: SummaryRow) => [
   r.memoryGrowthMb,
   r.rateLimitedPct,
   r.workerCrashes,
+  r.hostileRejectedPct,
+  r.lateSignals,
+  r.processed,
+  r.neighboursPct,
 ];
 
 export function summaryTable(rows: SummaryRow[]): string {

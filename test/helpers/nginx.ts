@@ -21,6 +21,8 @@ export interface NginxLimiter {
   rate?: number;
   /** `limit_req ... burst=<burst> nodelay`. */
   burst?: number;
+  /** What the zone is keyed on: `$uri` (per webhook, the default) or e.g. `$server_port` (one limit for all). */
+  key?: string;
 }
 
 async function freePort(): Promise<number> {
@@ -46,7 +48,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  ${limited ? `limit_req_zone $uri zone=webhooks:1m rate=${limiter.rate}r/s;\n  limit_req_status 429;` : ''}
+  ${limited ? `limit_req_zone ${limiter.key ?? '$uri'} zone=webhooks:1m rate=${limiter.rate}r/s;\n  limit_req_status 429;` : ''}
   server {
     listen 127.0.0.1:${port};
     location /api/v1/webhooks/ {

@@ -27,6 +27,21 @@ const matrix: Case[] = [
   { fault: 'slow', scenario: 'rate-limit', fails: [] },
   { fault: 'errors', scenario: 'hft', fails: ['webhook.server_error == 0'] },
   { fault: 'errors', scenario: 'idempotency', fails: [] },
+  { fault: 'reprocess-retries', scenario: 'retries', fails: ['webhook.executions == webhook.expected_executions'] },
+  { fault: 'reprocess-retries', scenario: 'idempotency', fails: [] },
+  { fault: 'dedupe-before-limit', scenario: 'retries', fails: ['webhook.executions == webhook.expected_executions'] },
+  { fault: 'dedupe-before-limit', scenario: 'idempotency', fails: [] },
+  { fault: 'no-rate-limit', scenario: 'retries', fails: ['webhook.retried_after_429 == 1'] },
+  {
+    fault: 'no-replay-header',
+    scenario: 'idempotency',
+    fails: ['plugins.expect.ok >= 3 and plugins.expect.failed == 0'],
+  },
+  { fault: 'no-replay-header', scenario: 'burst', fails: [] },
+  { fault: 'starve', scenario: 'noisy-neighbour', fails: ['neighbours.accepted / neighbours.sent >= 0.95'] },
+  { fault: 'starve', scenario: 'hft', fails: [] },
+  { fault: 'no-rate-limit', scenario: 'noisy-neighbour', fails: ['noisy.rate_limited / noisy.sent >= 0.8'] },
+  { fault: 'slow', scenario: 'noisy-neighbour', fails: ['neighbours.response_time.p95 < 200'] },
 ];
 
 describe('fault matrix', () => {

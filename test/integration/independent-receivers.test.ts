@@ -54,6 +54,9 @@ const JSON_STATS = (url: string) => ({
   PROCESSED_COUNT_JSON_PATH: 'stats.processed',
 });
 const NOT_MEASURED = /exactly-once not measured \(webhook\.executions\): set PROCESSED_COUNT_URL/g;
+/** The fixture marks no replay (constant bodies, no header): the user says so. */
+const UNMARKED = { REPLAY_EVIDENCE: 'none' };
+const EXACTLY_ONCE = 'webhook.executions == webhook.expected_executions';
 const TRANSPORT_GATE = 'webhook.timed_out == 0 and webhook.transport_error == 0 and vusers.failed == 0';
 
 interface Row {
@@ -89,6 +92,7 @@ const rows: Row[] = [
     title: 'atomic idempotency + Prometheus oracle, idempotency: passes on 6 executions',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: PROMETHEUS,
     fails: [],
     check: (run) => {
@@ -100,6 +104,7 @@ const rows: Row[] = [
     title: 'atomic idempotency + JSON oracle, idempotency: passes',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: JSON_STATS,
     fails: [],
     check: (run) => assert.equal(run.counters['webhook.executions'], 6),
@@ -108,19 +113,70 @@ const rows: Row[] = [
     title: 'no idempotency + oracle, idempotency: fails only exactly-once (9 executions)',
     receiver: ['--idempotency', 'none'],
     scenario: 'idempotency',
+    env: UNMARKED,
     oracle: PROMETHEUS,
-    fails: ['webhook.executions == 6'],
+    fails: [EXACTLY_ONCE],
     check: (run) => assert.equal(run.counters['webhook.executions'], 9),
+  },
+  {
+    title: 'atomic idempotency, no replay header but REPLAY_EVIDENCE unset, idempotency: fails only the expect gate',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    fails: ['plugins.expect.ok >= 3 and plugins.expect.failed == 0'],
+    check: (run) => assert.equal(run.counters['plugins.expect.failed'], 3, 'each in-window repeat lacks the header'),
+  },
+  {
+    title: 'atomic idempotency keeping ids 60 s, REPROCESS_AFTER_TTL=false, idempotency: passes on 3 executions',
+    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    env: { ...UNMARKED, REPROCESS_AFTER_TTL: 'false' },
+    fails: [],
+    check: (run) => assert.equal(run.counters['webhook.executions'], 3),
+  },
+  {
+    title: 'atomic idempotency (1 s), REPROCESS_AFTER_TTL=false, idempotency: fails only exactly-once',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    env: { ...UNMARKED, REPROCESS_AFTER_TTL: 'false' },
+    fails: [EXACTLY_ONCE],
+    check: (run) => assert.equal(run.counters['webhook.expected_executions'], 3),
+  },
+  {
+    title: 'atomic idempotency keeping ids 60 s, fixed-window limit 10/s, retries: passes, the 429 retried once',
+    receiver: ['--idempotency', 'atomic', '--ttl-ms', '60000', '--rate-limit', '10'],
+    scenario: 'retries',
+    oracle: PROMETHEUS,
+    fails: [],
+    check: (run) => {
+      assert.equal(run.counters['webhook.executions'], run.counters['webhook.expected_executions']);
+      assert.equal(run.counters['webhook.retried_after_429'], 1);
+    },
+  },
+  {
+    title: 'no idempotency, fixed-window limit 10/s, retries: fails only exactly-once (6 retries processed again)',
+    receiver: ['--idempotency', 'none', '--rate-limit', '10'],
+    scenario: 'retries',
+    oracle: PROMETHEUS,
+    fails: [EXACTLY_ONCE],
+    check: (run) =>
+      assert.equal(run.counters['webhook.executions'], (run.counters['webhook.expected_executions'] ?? 0) + 6),
   },
   {
     title: 'atomic idempotency, neither oracle nor evidence: fails as not measured, with one line',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
-    fails: ['webhook.executions == 6'],
+    env: UNMARKED,
+    fails: [EXACTLY_ONCE],
     check: (run) => {
       assert.equal(run.output.match(NOT_MEASURED)?.length, 1, run.output);
       assert.equal(run.counters['webhook.executions'], undefined);
-      assert.match(run.output, /FAIL: webhook\.executions == 6 {2}\[webhook\.executions = not measured\]/);
+      assert.match(
+        run.output,
+        /FAIL: webhook\.executions == webhook\.expected_executions {2}\[webhook\.executions = not measured, webhook\.expected_executions = 6\]/,
+      );
     },
   },
   {

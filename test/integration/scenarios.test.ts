@@ -13,6 +13,10 @@ after(async () => target.stop());
 
 describe('healthy reference target: every scenario passes', () => {
   const expectations: Record<string, (c: Record<string, number>) => void> = {
+    preflight: (c) => {
+      assert.equal(c['webhook.accepted'], 1);
+      assert.equal(c['plugins.expect.ok'], 2, 'status and content type');
+    },
     hft: (c) => assert.equal(c['webhook.accepted'], 100),
     burst: (c) => {
       assert.equal(c['webhook.accepted'], 1);
@@ -28,6 +32,21 @@ describe('healthy reference target: every scenario passes', () => {
       assert.equal(c['webhook.executions'], 6, 'the server processed 6 of 9 signals');
       assert.equal(c['webhook.accepted'], 6);
       assert.equal(c['webhook.duplicate'], 3, 'the replay header marks each in-window repeat');
+    },
+    retries: (c) => {
+      assert.equal(c['webhook.duplicate'], 6, 'every retry of the 3 events answered as a replay');
+      assert.equal(c['webhook.rate_limited'], 1, 'the fill stops at the first 429');
+      assert.equal(c['webhook.retried_after_429'], 1);
+      assert.equal(c['webhook.executions'], c['webhook.expected_executions']);
+    },
+    'out-of-order': (c) => assert.equal(c['order.late_accepted'], 5, 'the reference target does not order signals'),
+    hostile: (c) => {
+      assert.equal(c['webhook.processed'], 35, 'only the legitimate signals processed');
+      assert.equal(c['hostile.forged_sig.rejected'], 5);
+    },
+    'noisy-neighbour': (c) => {
+      assert.equal(c['neighbours.accepted'], c['neighbours.sent'], 'no neighbour limited');
+      assert.ok((c['noisy.rate_limited'] ?? 0) >= 0.8 * (c['noisy.sent'] ?? 0), 'the noisy webhook limited');
     },
   };
   for (const [scenario, check] of Object.entries(expectations)) {

@@ -36,6 +36,20 @@ async function stress(
 }
 
 describe('npm run stress', () => {
+  it('a failed preflight stops the suite before any load, and the summary says why', async () => {
+    const { code, output } = await stress(['--only', 'preflight,hft'], undefined, {
+      RESPONSE_ID_FIELD: 'no_such_field',
+    });
+    assert.equal(code, 1, output);
+    assert.match(
+      output,
+      /=== preflight failed: the receiver's answer is not the contract the pack expects; no load was sent/,
+    );
+    assert.match(output, /^preflight\s+FAIL/m);
+    assert.match(output, /preflight: plugins\.expect\.failed == 0 and plugins\.expect\.ok > 0/);
+    assert.doesNotMatch(output, /=== 2\/2 hft/);
+  });
+
   it('against the embedded reference target: exit 0, summary table, index page, JUnit', async () => {
     const { code, output, dir } = await stress(['--only', 'rate-limit,idempotency']);
     assert.equal(code, 0, output);

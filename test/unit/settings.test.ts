@@ -37,11 +37,36 @@ describe('settings from the environment', () => {
     assert.throws(() => readSettings({ BASE_URL: 'not a url' }), /BASE_URL="not a url" is not a URL/);
   });
 
+  it('sender format and hostile classes: defaults, and one line naming a wrong value', () => {
+    const d = readSettings({});
+    assert.deepEqual(d.sender, { bodySecretField: 'secret', contentType: 'application/json' });
+    assert.deepEqual(d.hostile, { staleAgeS: 600, oversizedBytes: 1024 * 1024 + 1, statuses: {} });
+    assert.deepEqual(d.contract, { contentType: 'json', idField: undefined });
+    const s = readSettings({
+      SIGNING_SCHEME: 'body-secret',
+      BODY_SECRET_FIELD: 'passphrase',
+      SIGNAL_CONTENT_TYPE: 'text/plain',
+    });
+    assert.deepEqual(s.sender, { bodySecretField: 'passphrase', contentType: 'text/plain' });
+    assert.throws(
+      () => readSettings({ SIGNAL_CONTENT_TYPE: 'text/html' }),
+      /SIGNAL_CONTENT_TYPE="text\/html" is not one of/,
+    );
+    assert.throws(() => readSettings({ HOSTILE_STATUS: 'forged_sig=200' }), /HOSTILE_STATUS entry "forged_sig=200"/);
+    assert.throws(() => readSettings({ HOSTILE_STALE_AGE_S: '0' }), /HOSTILE_STALE_AGE_S="0" must be greater than 0/);
+  });
+
   it('SENDER_TIMEOUT_S: 3 s by default, a positive number of seconds', () => {
     assert.equal(readSettings({}).senderTimeoutS, 3);
     assert.equal(readSettings({ SENDER_TIMEOUT_S: '15' }).senderTimeoutS, 15);
     assert.throws(() => readSettings({ SENDER_TIMEOUT_S: '0' }), /SENDER_TIMEOUT_S="0" must be greater than 0/);
     assert.throws(() => readSettings({ SENDER_TIMEOUT_S: '3s' }), /SENDER_TIMEOUT_S="3s" is not a non-negative number/);
+  });
+
+  it('REPROCESS_AFTER_TTL: true (the guide) by default, true or false only', () => {
+    assert.equal(readSettings({}).reprocessAfterTtl, true);
+    assert.equal(readSettings({ REPROCESS_AFTER_TTL: 'false' }).reprocessAfterTtl, false);
+    assert.throws(() => readSettings({ REPROCESS_AFTER_TTL: 'no' }), /REPROCESS_AFTER_TTL="no" is not true or false/);
   });
 
   it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {

@@ -11,6 +11,7 @@ import {
   signSlack,
   signStandard,
   signStripe,
+  withBodySecret,
 } from '../../processors/lib/signing.ts';
 import { verifyRequest } from '../../target/signature.ts';
 
@@ -58,6 +59,19 @@ describe('signing: independent verifiers accept our signatures', () => {
     assert.deepEqual(new Webhook(whsec).verify(body.toString(), headers), JSON.parse(body.toString()));
   });
 
+  it('Standard Webhooks, a secret without the whsec_ prefix is base64 too (the library agrees)', () => {
+    const bare = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+    const headers = {
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': String(nowS),
+      'webhook-signature': signStandard(bare, body, 'msg_1', nowS),
+    };
+    assert.deepEqual(new Webhook(bare).verify(body.toString(), headers), JSON.parse(body.toString()));
+    assert.equal(signStandard(bare, body, 'msg_1', nowS), signStandard(`whsec_${bare}`, body, 'msg_1', nowS));
+    const target = verifyRequest(bare, body, headers, new URLSearchParams(), nowS * 1000);
+    assert.deepEqual(target, { ok: true, scheme: 'standard' });
+  });
+
   it('Shopify is base64 of the HMAC over the body', () => {
     assert.match(signShopify(secret, body), /^[A-Za-z0-9+/]{43}=$/);
   });
@@ -70,9 +84,11 @@ describe('signing: the reference target verifies every scheme', () => {
       const parts = signRequest(scheme, secret, body, opts);
       const headers = Object.fromEntries(Object.entries(parts.headers).map(([k, v]) => [k.toLowerCase(), v]));
       const query = new URLSearchParams(parts.query);
-      assert.deepEqual(verifyRequest(secret, body, headers, query, nowS * 1000), { ok: true, scheme });
-      assert.equal(verifyRequest('wrong-secret', body, headers, query, nowS * 1000).ok, false);
-      if (scheme !== 'query') {
+      const sent = parts.body ?? body;
+      assert.deepEqual(verifyRequest(secret, sent, headers, query, nowS * 1000), { ok: true, scheme });
+      assert.equal(verifyRequest('wrong-secret', sent, headers, query, nowS * 1000).ok, false);
+      // A secret in the query or the body proves who sent it, not what: an altered body still passes.
+      if (scheme !== 'query' && scheme !== 'body-secret') {
         const altered = Buffer.from(body.toString().replace('BUY', 'SELL'));
         assert.equal(verifyRequest(secret, altered, headers, query, nowS * 1000).ok, false);
       }
@@ -83,5 +99,30 @@ describe('signing: the reference target verifies every scheme', () => {
     const stale = signRequest('stripe', secret, body, { nowS: nowS - 301, messageId: 'm', plainHeader: 'X-Signature' });
     const headers = { 'stripe-signature': stale.headers['Stripe-Signature'] };
     assert.equal(verifyRequest(secret, body, headers, new URLSearchParams(), nowS * 1000).ok, false);
+  });
+});
+
+describe('signing: body-secret (TradingView cannot set headers)', () => {
+  it('puts the secret first in the JSON text, under the configured field, leaving the rest byte for byte', () => {
+    const sent = withBodySecret(Buffer.from('{"action":"BUY","price":1.50}'), 'passphrase', 's3"cret');
+    assert.equal(sent.toString(), '{"passphrase":"s3\\"cret","action":"BUY","price":1.50}');
+    assert.equal(withBodySecret(Buffer.from('{}'), 'secret', 'x').toString(), '{"secret":"x"}');
+    assert.equal(withBodySecret(Buffer.from('BUY BTCUSDT'), 'secret', 'x').toString(), 'BUY BTCUSDT');
+  });
+
+  it('the reference target reads the field it is told to read', () => {
+    const parts = signRequest('body-secret', secret, body, {
+      nowS,
+      messageId: 'm',
+      plainHeader: 'X-Signature',
+      bodySecretField: 'passphrase',
+    });
+    const sent = parts.body ?? body;
+    const none = new URLSearchParams();
+    assert.deepEqual(verifyRequest(secret, sent, {}, none, nowS * 1000, { bodySecretField: 'passphrase' }), {
+      ok: true,
+      scheme: 'body-secret',
+    });
+    assert.equal(verifyRequest(secret, sent, {}, none, nowS * 1000).ok, false);
   });
 });
