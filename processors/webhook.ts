@@ -3,6 +3,7 @@
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { appendRequest } from '../request-record/index.ts';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import { allowedBand } from './lib/limiter-model.ts';
 import { fetchProcessedCount, ProcessedCountError } from './lib/processed-count.ts';
@@ -20,6 +21,10 @@ interface Events {
 }
 interface RequestParams {
   url: string;
+  /** Epoch ms: set when signed; the burst engine sets when written and how long after its burst's first write. */
+  signedAt?: number;
+  writtenAt?: number;
+  dispatchOffsetMs?: number;
   /** Seconds; Artillery's http.timeout for this request. */
   timeout?: number;
   headers?: Record<string, string>;
@@ -27,6 +32,8 @@ interface RequestParams {
   json?: unknown;
 }
 interface Response {
+  /** Artillery's http engine (got) and the burst engine: firstByte is http.response_time. */
+  timings?: { start?: number; upload?: number; phases?: { firstByte?: number } };
   statusCode: number;
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
@@ -88,7 +95,8 @@ export function prepareSharedSignal(context: Context, _events: Events, done: Don
 /** beforeScenario: spread virtual users over the webhook pool, round robin interleaved across workers, and zero every counter. */
 export function pickWebhook(context: Context, events: Events, done: Done): void {
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
-  const webhook = pool?.[webhookPicker.next(pool.length)];
+  const index = pool ? webhookPicker.next(pool.length) : 0;
+  const webhook = pool?.[index];
   vusersStarted += 1;
   if (!webhook) {
     done(new Error('no webhook credentials: provisionCredentials must run in the before section'));
@@ -96,6 +104,7 @@ export function pickWebhook(context: Context, events: Events, done: Done): void 
   }
   context.vars.webhookToken = webhook.token;
   context.vars.webhookSecret = webhook.secret;
+  context.vars.webhookIndex = index;
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
@@ -133,6 +142,7 @@ export function signSignal(params: RequestParams, context: Context, events: Even
   params.headers = { ...params.headers, 'content-type': 'application/json', ...signed.headers };
   params.json = undefined;
   params.body = body;
+  params.signedAt = nowMs;
   events.emit('counter', 'webhook.sent', 1);
   done();
 }
@@ -141,6 +151,24 @@ function record(outcome: Outcome, expected: readonly string[], context: Context,
   events.emit('counter', `webhook.${outcome}`, 1);
   if (outcome === 'accepted') context.vars.acceptedAnswers = Number(context.vars.acceptedAnswers ?? 0) + 1;
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
+}
+
+/** One line of the per-request record (request-record/): when, how fast, what came back, which webhook. */
+function recordRequest(
+  params: RequestParams,
+  response: Response | undefined,
+  outcome: Outcome,
+  context: Context,
+): void {
+  const timings = response?.timings;
+  appendRequest({
+    sentAt: params.writtenAt ?? timings?.upload ?? timings?.start ?? params.signedAt ?? Date.now(),
+    dispatchOffsetMs: params.dispatchOffsetMs,
+    latencyMs: timings?.phases?.firstByte,
+    status: response?.statusCode,
+    outcome,
+    webhook: Number(context.vars.webhookIndex ?? 0),
+  });
 }
 
 function facts(response: Response) {
@@ -157,8 +185,10 @@ function expectedFrom(context: Context): string[] {
 type AfterResponse = (p: RequestParams, response: Response, context: Context, events: Events, done: Done) => void;
 
 function outcomeHook(expected: (context: Context) => readonly string[]): AfterResponse {
-  return (_p, response, context, events, done) => {
-    record(classifier.classify(facts(response)), expected(context), context, events);
+  return (params, response, context, events, done) => {
+    const outcome = classifier.classify(facts(response));
+    record(outcome, expected(context), context, events);
+    recordRequest(params, response, outcome, context);
     done();
   };
 }
@@ -177,7 +207,9 @@ export function recordTransportError(
   // Artillery may call onError twice for one failed request (got's error event and its promise).
   if (!params.transportErrorRecorded) {
     params.transportErrorRecorded = true;
-    record(outcomeOfTransportError(err), expectedFrom(context), context, events);
+    const outcome = outcomeOfTransportError(err);
+    record(outcome, expectedFrom(context), context, events);
+    recordRequest(params, undefined, outcome, context);
   }
   done();
 }

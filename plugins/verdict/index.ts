@@ -3,6 +3,7 @@
 // to REPORTS_DIR (default ./reports). Main thread only (plugins load in workers too).
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { collectRequests, startRecording } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
 import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
 import {
@@ -71,6 +72,8 @@ export class Plugin {
     const settings = publicSettings(script.config, process.env);
     const advice = validityAdvice(script.config.ensure?.conditions);
     const periods: PeriodStats[] = [];
+    // Workers append one record per request from here on; merged (and removed) when the run is written.
+    startRecording();
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
     let health: { file: string; report: HealthReport } | undefined;
@@ -106,6 +109,7 @@ export class Plugin {
         aggregate: interrupted ? sumPeriods(periods) : finalReport,
         settings,
         health: health?.report,
+        requests: collectRequests(),
       };
       const startedAt = artillery.testInfo?.metadata?.startedAt;
       const stamp = startedAt === undefined ? undefined : new Date(startedAt);

@@ -1,5 +1,6 @@
 // Everything a report shows about one run, in one plain object: built from what the
 // plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
+import type { RequestColumns } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
 import type { AggregateReport } from './measured-values.ts';
 import type { GateResult } from './verdict-file.ts';
@@ -38,6 +39,8 @@ export interface RunData {
   aggregate: AggregateReport;
   settings: RunSettings | undefined;
   health: HealthReport | undefined;
+  /** Every request of the run (request-record/); absent when rebuilt from a saved --output JSON. */
+  requests?: RequestColumns | undefined;
 }
 
 const SHOWN_VARIABLES = ['webhookPool', 'expect'];

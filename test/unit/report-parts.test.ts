@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { threadId } from 'node:worker_threads';
 import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
 import { buildCharts, requestedMean } from '../../plugins/verdict/chart-data.ts';
 import { downsampleMax } from '../../plugins/verdict/downsample.ts';
@@ -7,6 +10,14 @@ import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
 import { renderJunit } from '../../plugins/verdict/junit.ts';
 import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
 import { publicSettings, type RunData } from '../../plugins/verdict/run-data.ts';
+import {
+  appendRequest,
+  collectRequests,
+  type RequestColumns,
+  type RequestRecord,
+  recordDir,
+  startRecording,
+} from '../../request-record/index.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { selectScenarios } from '../../scripts/lib/suite-order.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
@@ -154,5 +165,114 @@ describe('memory chart', () => {
     const run = { periods: [], health, settings: undefined } as unknown as RunData;
     const memory = buildCharts(run).find((c) => c.id === 'memory');
     assert.deepEqual(memory?.series.find((s) => s.label === 'leak trend')?.values, [null, null, 102, 103]);
+  });
+});
+
+function columns(records: RequestRecord[]): RequestColumns {
+  const outcomes = [...new Set(records.map((r) => r.outcome))];
+  return {
+    count: records.length,
+    sentAt: Float64Array.from(records, (r) => r.sentAt),
+    dispatchOffsetMs: Float32Array.from(records, (r) => r.dispatchOffsetMs ?? Number.NaN),
+    latencyMs: Float32Array.from(records, (r) => r.latencyMs ?? Number.NaN),
+    status: Uint16Array.from(records, (r) => r.status ?? 0),
+    outcome: Uint8Array.from(records, (r) => outcomes.indexOf(r.outcome)),
+    webhook: Uint16Array.from(records, (r) => r.webhook),
+    outcomes,
+  };
+}
+
+describe('per-request record', () => {
+  it('workers append 24-byte records; the main thread merges them in time order and removes the files', () => {
+    const dir = recordDir();
+    startRecording(dir);
+    const t0 = Date.now();
+    appendRequest({
+      sentAt: t0 + 5,
+      dispatchOffsetMs: 0.5,
+      latencyMs: 12.5,
+      status: 429,
+      outcome: 'rate_limited',
+      webhook: 3,
+    });
+    appendRequest({ sentAt: t0, dispatchOffsetMs: 0, latencyMs: 10, status: 200, outcome: 'accepted', webhook: 3 });
+    appendRequest({
+      sentAt: t0 + 9,
+      dispatchOffsetMs: undefined,
+      latencyMs: undefined,
+      status: undefined,
+      outcome: 'timed_out',
+      webhook: 1,
+    });
+    assert.equal(statSync(path.join(dir, `${threadId}.bin`)).size, 3 * 24);
+    const r = collectRequests(dir);
+    assert.ok(r);
+    assert.equal(r.count, 3);
+    assert.deepEqual([...r.sentAt], [t0, t0 + 5, t0 + 9]);
+    assert.deepEqual(
+      [...r.outcome].map((k) => r.outcomes[k]),
+      ['accepted', 'rate_limited', 'timed_out'],
+    );
+    assert.deepEqual([...r.status], [200, 429, 0]);
+    assert.ok(Number.isNaN(r.latencyMs[2] as number) && Number.isNaN(r.dispatchOffsetMs[2] as number));
+    assert.deepEqual([...r.webhook], [3, 3, 1]);
+    assert.equal(existsSync(dir), false, 'no file left behind');
+  });
+
+  it('a burst draws every request by dispatch offset, coloured by outcome, and the limiter against its band', () => {
+    const t0 = 1_700_000_000_000;
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      sentAt: t0 + i * 0.02,
+      dispatchOffsetMs: i * 0.02,
+      latencyMs: 5 + i,
+      status: i === 0 ? 200 : i < 5 ? 409 : 429,
+      outcome: i === 0 ? 'accepted' : i < 5 ? 'duplicate' : 'rate_limited',
+      webhook: 0,
+    }));
+    const run = {
+      periods: [],
+      settings: undefined,
+      health: undefined,
+      aggregate: { counters: { 'webhook.limit_band_min': 4, 'webhook.limit_band_max': 6, 'webhook.limit_allowed': 5 } },
+      requests: columns(records),
+    } as unknown as RunData;
+    const charts = buildCharts(run);
+    assert.deepEqual(
+      charts.map((c) => c.id),
+      ['rate', 'burst-scatter', 'limit-timeline', 'latency-histogram', 'latency-cdf', 'outcomes-per-second'],
+    );
+    const scatter = charts.find((c) => c.id === 'burst-scatter');
+    assert.deepEqual(
+      scatter?.series.map((s) => [s.label, s.values.filter((v) => v !== null).length]),
+      [
+        ['accepted', 1],
+        ['duplicate', 4],
+        ['rate_limited', 15],
+      ],
+    );
+    const limit = charts.find((c) => c.id === 'limit-timeline');
+    assert.equal(limit?.series[0]?.values.at(-1), 5);
+    assert.deepEqual(
+      limit?.series.slice(1).map((s) => s.values[0]),
+      [4, 6],
+    );
+  });
+
+  it('one hour at 100 requests/s stays small: per-second buckets, peaks kept', () => {
+    const t0 = 1_700_000_000_000;
+    const records = Array.from({ length: 360_000 }, (_, i) => ({
+      sentAt: t0 + i * 10,
+      dispatchOffsetMs: undefined,
+      latencyMs: i === 200_000 ? 900 : 20,
+      status: 200,
+      outcome: 'accepted',
+      webhook: i % 20,
+    }));
+    const run = { periods: [], settings: undefined, health: undefined, aggregate: {}, requests: columns(records) };
+    const charts = buildCharts(run as unknown as RunData);
+    for (const c of charts) assert.ok(c.xs.length <= 1200, `${c.id} has ${c.xs.length} points`);
+    const timeline = charts.find((c) => c.id === 'request-timeline');
+    const peaks = timeline?.series.find((s) => s.label === 'max')?.values ?? [];
+    assert.equal(Math.max(...(peaks as number[])), 900);
   });
 });
