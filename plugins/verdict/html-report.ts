@@ -57,6 +57,28 @@ function keyFigures(run: RunData): string {
   return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeMarkup(v)}</b></div>`).join('')}</div>`;
 }
 
+function baselineTable(run: RunData): string {
+  const b = run.baseline;
+  if (!b) return '';
+  const rows = b.comparisons.map((c) => {
+    const status = c.result === 'pass' ? 'pass' : c.result === 'not in baseline' ? 'skip' : 'fail';
+    const limit = [
+      c.limit.high === undefined ? '' : `&le; ${c.limit.high}`,
+      c.limit.low === undefined ? '' : `&ge; ${c.limit.low}`,
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    const change =
+      c.baseline !== null && c.current !== null
+        ? `${c.current - c.baseline >= 0 ? '+' : ''}${fmt(c.current - c.baseline)}${c.baseline !== 0 ? ` (${(((c.current - c.baseline) / Math.abs(c.baseline)) * 100).toFixed(0)} %)` : ''}`
+        : '';
+    return `<tr class="${status}"><td>${escapeMarkup(c.label)}</td><td>${fmt(c.baseline)}</td><td><b>${fmt(c.current)}</b></td><td>${escapeMarkup(change)}</td><td>${escapeMarkup(c.tolerance)}${limit ? ` (${limit})` : ''}</td><td class="status">${escapeMarkup(c.result.toUpperCase())}</td></tr>`;
+  });
+  return `<h2>Compared with the baseline</h2>
+<p class="muted">Baseline: ${escapeMarkup(b.file)}</p>
+<table id="baseline"><thead><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>tolerance</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function settingsTable(run: RunData): string {
   const s = run.settings;
   const health = run.health?.source;
@@ -140,6 +162,7 @@ ${run.invalid ? `<p id="invalid"><b>Not judged:</b> ${escapeMarkup(run.invalid)}
 ${keyFigures(run)}
 <h2>Gates</h2>
 ${gatesTable(run)}
+${baselineTable(run)}
 <h2>Over time</h2>
 ${charts.length === 0 ? '<p class="muted">No time series in this input.</p>' : charts.map((c) => `<div class="chart" id="chart-${c.id}"></div>`).join('\n')}
 <h2>Settings</h2>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { collectRequests, startRecording } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
+import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
 import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
 import {
   type AggregateReport,
@@ -14,6 +15,7 @@ import {
   sumPeriods,
 } from './measured-values.ts';
 import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
+import { writeTrendIndex } from './trend-index.ts';
 import { gateMark, invalidReason, validityAdvice } from './validity.ts';
 import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
@@ -41,7 +43,13 @@ interface PluginEvents {
 
 interface Script {
   _configPath?: string;
-  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown>; ensure?: EnsureConfig };
+  config: {
+    target?: string;
+    phases?: Phase[];
+    variables?: Record<string, unknown>;
+    ensure?: EnsureConfig;
+    plugins?: { verdict?: { baseline?: unknown } };
+  };
 }
 
 export const LEGACY_METRICS_FORMAT = false;
@@ -71,6 +79,13 @@ export class Plugin {
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
     const advice = validityAdvice(script.config.ensure?.conditions);
+    // BASELINE_DIR: compare with the newest run of this scenario kept there (one line now says which).
+    const baseline: BaselineSetup | undefined = setUpBaseline(
+      process.env,
+      scenario,
+      script.config.plugins?.verdict?.baseline,
+      (line) => artillery.log(line),
+    );
     const periods: PeriodStats[] = [];
     // Workers append one record per request from here on; merged (and removed) when the run is written.
     startRecording();
@@ -87,8 +102,12 @@ export class Plugin {
       health = written;
     });
     let written = false;
-    const write = (gates: GateResult[], interrupted: boolean) => {
+    const write = (ensureGates: GateResult[], interrupted: boolean) => {
       written = true;
+      const compared = baseline && !interrupted ? compareWithBaseline(baseline, finalReport) : undefined;
+      const gates = [...ensureGates, ...(compared?.gates ?? [])];
+      // ensure has set the exit code from its own gates; a regression beyond tolerance fails the run too.
+      if (compared?.gates.some((g) => !g.passed && g.strict)) artillery.suggestedExitCode ||= 1;
       const failed = gates.filter((g) => !g.passed && g.strict);
       const invalid = interrupted ? undefined : invalidReason(gates);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
@@ -110,6 +129,7 @@ export class Plugin {
         settings,
         health: health?.report,
         requests: collectRequests(),
+        baseline: compared?.summary,
       };
       const startedAt = artillery.testInfo?.metadata?.startedAt;
       const stamp = startedAt === undefined ? undefined : new Date(startedAt);
@@ -120,6 +140,11 @@ export class Plugin {
         throw new VerdictError(`cannot write reports to ${dir}: ${errorCode(err)}; check REPORTS_DIR`);
       }
       artillery.log(`Report: ${path.join(dir, outputs.verdict.files.html)}`);
+      try {
+        writeTrendIndex(dir);
+      } catch (err) {
+        artillery.log(`Index: not updated: ${errorCode(err)}`);
+      }
       artillery.log(`Verdict: ${outputs.verdictFile}`);
     };
     // A throw here would escape into ensure's beforeExit, which Artillery settles silently

@@ -2,6 +2,7 @@
 // plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
 import type { RequestColumns } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
+import type { Comparison } from './baseline.ts';
 import type { AggregateReport } from './measured-values.ts';
 import type { GateResult } from './verdict-file.ts';
 
@@ -41,6 +42,8 @@ export interface RunData {
   health: HealthReport | undefined;
   /** Every request of the run (request-record/); absent when rebuilt from a saved --output JSON. */
   requests?: RequestColumns | undefined;
+  /** The baseline run this one was compared with (baseline.ts). */
+  baseline?: { file: string; comparisons: Comparison[] } | undefined;
 }
 
 const SHOWN_VARIABLES = ['webhookPool', 'expect'];

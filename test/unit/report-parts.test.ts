@@ -4,10 +4,12 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
 import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
+import { baselineGates, compareFigures, parseTolerance, resolveTolerances } from '../../plugins/verdict/baseline.ts';
 import { buildCharts, requestedMean } from '../../plugins/verdict/chart-data.ts';
 import { downsampleMax } from '../../plugins/verdict/downsample.ts';
 import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
 import { renderJunit } from '../../plugins/verdict/junit.ts';
+import { keyFigures } from '../../plugins/verdict/key-figures.ts';
 import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
 import { publicSettings, type RunData } from '../../plugins/verdict/run-data.ts';
 import {
@@ -274,5 +276,61 @@ describe('per-request record', () => {
     const timeline = charts.find((c) => c.id === 'request-timeline');
     const peaks = timeline?.series.find((s) => s.label === 'max')?.values ?? [];
     assert.equal(Math.max(...(peaks as number[])), 900);
+  });
+});
+
+describe('baseline comparison', () => {
+  const base = { 'http.response_time.p95': 10, as_expected_pct: 100, 'server.memory_growth_mb': null };
+  it('reads tolerances as relative, absolute, the larger of both, either way, or off', () => {
+    assert.deepEqual(parseTolerance('p95', '+20% +5'), { up: true, down: false, pct: 20, abs: 5 });
+    assert.deepEqual(parseTolerance('x', '±10%'), { up: true, down: true, pct: 10, abs: 0 });
+    assert.deepEqual(parseTolerance('x', '-2'), { up: false, down: true, pct: 0, abs: 2 });
+    assert.throws(
+      () => parseTolerance('http.response_time.p95', '20 percent'),
+      /tolerance for http\.response_time\.p95 is "20 percent": write e\.g\./,
+    );
+    assert.throws(() => resolveTolerances({ 'http.p95': '+1' }, undefined), /unknown figure "http\.p95"/);
+  });
+  it('a figure beyond its tolerance is a regression, a failing gate naming both values and the tolerance', () => {
+    const tolerances = { 'http.response_time.p95': '+20% +1', as_expected_pct: '-2', 'server.memory_growth_mb': '+5' };
+    const within = compareFigures(base, { 'http.response_time.p95': 12, as_expected_pct: 98.5 }, tolerances);
+    assert.deepEqual(
+      within.map((c) => c.result),
+      ['pass', 'pass'],
+      'memory growth measured in neither run is not compared',
+    );
+    const worse = compareFigures(base, { 'http.response_time.p95': 12.5, as_expected_pct: 97 }, tolerances);
+    assert.deepEqual(
+      worse.map((c) => [c.result, c.limit]),
+      [
+        ['regression', { high: 12 }],
+        ['regression', { low: 98 }],
+      ],
+    );
+    const gates = baselineGates(worse);
+    assert.equal(
+      gates[0]?.expression,
+      'baseline: http.response_time.p95 12.5 vs baseline 10 (tolerance +20% +1: at most 12)',
+    );
+    assert.ok(gates.every((g) => !g.passed && g.strict));
+    const unmeasured = compareFigures(base, { as_expected_pct: 100 }, tolerances);
+    assert.equal(unmeasured[0]?.result, 'not measured');
+    const newFigure = compareFigures(base, { 'server.memory_growth_mb': 3 }, tolerances);
+    assert.deepEqual(baselineGates(newFigure).at(-1)?.strict, false, 'a figure the baseline lacks only warns');
+  });
+  it('key figures come from the aggregate: percentiles, shares of sent, server figures', () => {
+    const figures = keyFigures({
+      counters: { 'webhook.sent': 200, 'webhook.as_expected': 199, 'webhook.rate_limited': 20 },
+      summaries: { 'http.response_time': { median: 3, p95: 7.123, p99: 9 } },
+    });
+    assert.deepEqual(figures, {
+      'http.response_time.p50': 3,
+      'http.response_time.p95': 7.12,
+      'http.response_time.p99': 9,
+      as_expected_pct: 99.5,
+      rate_limited_pct: 10,
+      'server.memory_growth_mb': null,
+      'server.leak_slope_mb_per_min': null,
+    });
   });
 });
