@@ -77,9 +77,11 @@ export function compareFigures(baseline: KeyFigures, current: KeyFigures, tolera
     const row = { figure, label: FIGURE_LABELS[figure], baseline: base, current: now, tolerance };
     if (base === null) return { ...row, limit: {}, result: 'not in baseline' as const };
     const slack = Math.max((Math.abs(base) * bound.pct) / 100, bound.abs);
+    // Shares stay within 0..100 %: a bound outside it would read as nonsense.
+    const share = figure.endsWith('_pct');
     const limit = {
-      ...(bound.up ? { high: round(base + slack) } : {}),
-      ...(bound.down ? { low: round(base - slack) } : {}),
+      ...(bound.up && !(share && base + slack >= 100) ? { high: round(base + slack) } : {}),
+      ...(bound.down && !(share && base - slack <= 0) ? { low: round(base - slack) } : {}),
     };
     if (now === null) return { ...row, limit, result: 'not measured' as const };
     const beyond = (limit.high !== undefined && now > limit.high) || (limit.low !== undefined && now < limit.low);

@@ -131,7 +131,7 @@ const CLIENT = `
     }));
     var data = [c.xs].concat(c.series.map(function (s) { return s.values; }));
     new uPlot({ title: c.title, width: Math.min(1100, box.clientWidth || 1000), height: 260, series: series,
-      axes: [{ label: c.xLabel }, { label: c.unit }], scales: { x: { time: false, range: c.range } } }, data, box);
+      axes: [{ label: c.xLabel }, { label: c.unit }], scales: { x: { time: false, range: c.range }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.08 : 1]; } } } }, data, box);
     var drawn = c.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v != null; }).length; }, 0);
     window.__charts.push({ id: c.id, points: drawn, canvas: !!box.querySelector('canvas') });
   });

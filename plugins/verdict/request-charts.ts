@@ -1,6 +1,6 @@
 // Charts drawn from the per-request record (request-record/): a burst as dispatch offset
 // vs latency by outcome, the rate-limit test against its allowed band, the latency
-// distribution, and outcomes per time bucket. A long run is cut into 1-second buckets,
+// distribution, and outcomes per time bucket (0.1 ms for a burst, 1 s for a long run),
 // each keeping its peak, so a one-hour run stays a few thousand points.
 import type { RequestColumns } from '../../request-record/index.ts';
 import { type Chart, requestedMean, type Series } from './chart-data.ts';
@@ -125,8 +125,10 @@ function latencyDistribution(r: RequestColumns): Chart[] {
   const sorted = Float32Array.from([...r.latencyMs].filter((v) => !Number.isNaN(v))).sort();
   if (sorted.length === 0) return [];
   const max = sorted[sorted.length - 1] as number;
+  // Bins up to the 99.5th percentile, the rest in the last bin: one slow outlier does not squash the shape.
+  const top = Math.max(sorted[Math.floor(0.995 * (sorted.length - 1))] as number, 0.01);
   const bins = 40;
-  const width = Math.max(max / bins, 0.01);
+  const width = top / (bins - 1);
   const counts = new Array<number>(bins).fill(0);
   for (const v of sorted) {
     const k = Math.min(bins - 1, Math.floor(v / width));
@@ -143,7 +145,7 @@ function latencyDistribution(r: RequestColumns): Chart[] {
   return [
     {
       id: 'latency-histogram',
-      title: `Latency histogram (${sorted.length} answers)`,
+      title: `Latency histogram (${sorted.length} answers; the last bin holds all from ${round(top, 1)} to ${round(max, 1)} ms)`,
       unit: 'answers',
       xLabel: 'ms',
       xs: counts.map((_, k) => round((k + 0.5) * width, 2)),
@@ -162,64 +164,85 @@ function latencyDistribution(r: RequestColumns): Chart[] {
   ];
 }
 
-function bucketOf(r: RequestColumns, runStart: number): { start: number; span: number; bucket: number } {
-  const start = runStart * 1000;
-  const span = ((r.sentAt[r.count - 1] as number) - start) / 1000;
-  // Short runs (a burst) in 100 ms buckets, so they draw more than one point.
-  return { start, span, bucket: span <= 5 ? 0.1 : 1 };
+const BUCKETS_MS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+interface Buckets {
+  /** Epoch ms of the first request. */
+  start: number;
+  /** Bucket width in ms. */
+  width: number;
+  count: number;
+  /** x of each bucket, in the unit of `xLabel`. */
+  xs: number[];
+  xLabel: string;
+  /** "100 ms", "second". */
+  name: string;
 }
 
-/** Rate sent per bucket; beside the phases' requested rate unless a burst (one arrival, many requests). */
-function rateOverTime(r: RequestColumns, runStart: number, phases: Phase[], burst: boolean): Chart {
-  const { start, span, bucket } = bucketOf(r, runStart);
-  const buckets = Math.floor(span / bucket) + 1;
-  const sent = new Array<number>(buckets).fill(0);
-  for (let i = 0; i < r.count; i++) {
-    const b = Math.max(0, Math.floor(((r.sentAt[i] as number) - start) / 1000 / bucket));
-    if (b < buckets) sent[b] = (sent[b] ?? 0) + 1;
-  }
-  const xs = Array.from({ length: buckets }, (_, b) => round(b * bucket, 1));
-  const down = downsampleMax(
+// A burst lasts about a millisecond, a sustained run minutes: the same chart in buckets that fit.
+function bucketsOf(r: RequestColumns): Buckets {
+  const start = r.sentAt[0] as number;
+  const span = (r.sentAt[r.count - 1] as number) - start;
+  // Runs longer than 5 s at 1-second resolution (long ones downsampled), shorter ones in at most 60 buckets.
+  const width = span > 5000 ? 1000 : (BUCKETS_MS.find((w) => span / w <= 60) ?? 1000);
+  const count = Math.floor(span / width) + 1;
+  const inMs = width < 1000;
+  const xs = Array.from({ length: count }, (_, b) => round(inMs ? b * width : (b * width) / 1000, 3));
+  return {
+    start,
+    width,
+    count,
     xs,
-    [sent.map((n) => round(n / bucket, 1)), xs.map((x) => round(requestedMean(phases, x, bucket), 1))],
-    MAX_POINTS,
-  );
+    xLabel: inMs ? 'ms after the first request' : 's from the first request',
+    name: width === 1000 ? 'second' : `${width} ms`,
+  };
+}
+
+function countPerBucket(r: RequestColumns, b: Buckets, keep: (i: number) => boolean): number[] {
+  const counts = new Array<number>(b.count).fill(0);
+  for (let i = 0; i < r.count; i++) {
+    if (!keep(i)) continue;
+    const k = Math.min(b.count - 1, Math.max(0, Math.floor(((r.sentAt[i] as number) - b.start) / b.width)));
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Requests sent per bucket; beside the phases' requested count unless a burst (one arrival, many requests). */
+function rateOverTime(r: RequestColumns, phases: Phase[], burst: boolean): Chart {
+  const b = bucketsOf(r);
+  const seconds = b.width / 1000;
+  const requested = b.xs.map((_, k) => round(requestedMean(phases, k * seconds, seconds) * seconds, 1));
+  const down = downsampleMax(b.xs, [countPerBucket(r, b, () => true), requested], MAX_POINTS);
   return {
     id: 'rate',
-    title: `Request rate: sent vs requested (per ${bucket === 1 ? 'second' : '100 ms'}, as a rate per second)`,
-    unit: 'req/s',
-    xLabel: 's from the first request',
+    title: `Requests sent per ${b.name}${burst ? '' : ' vs requested by the phases'}`,
+    unit: `per ${b.name}`,
+    xLabel: b.xLabel,
     xs: down.xs,
-    range: [0, Math.max((down.xs.at(-1) ?? 0) + bucket, 1)],
+    range: [0, (down.xs.at(-1) ?? 0) + (b.xs[1] ?? 1)],
     series: [
-      { label: 'sent', values: down.ys[0] ?? [], ...(buckets <= 3 ? { style: 'points' as const } : {}) },
+      { label: 'sent', values: down.ys[0] ?? [], ...(b.count <= 3 ? { style: 'points' as const } : {}) },
       ...(burst ? [] : [{ label: 'requested', values: down.ys[1] ?? [], style: 'dashed' as const }]),
     ],
   };
 }
 
-function outcomesOverTime(r: RequestColumns, runStart: number): Chart {
-  const { start, span, bucket } = bucketOf(r, runStart);
-  const buckets = Math.floor(span / bucket) + 1;
-  const counts = r.outcomes.map(() => new Array<number>(buckets).fill(0));
-  for (let i = 0; i < r.count; i++) {
-    const b = Math.max(0, Math.floor(((r.sentAt[i] as number) - start) / 1000 / bucket));
-    const row = counts[r.outcome[i] as number];
-    if (row && b < buckets) row[b] = (row[b] ?? 0) + 1;
-  }
-  const xs = Array.from({ length: buckets }, (_, b) => round(b * bucket, 1));
-  const down = downsampleMax(xs, counts, MAX_POINTS);
+function outcomesOverTime(r: RequestColumns): Chart {
+  const b = bucketsOf(r);
+  const counts = r.outcomes.map((_, code) => countPerBucket(r, b, (i) => r.outcome[i] === code));
+  const down = downsampleMax(b.xs, counts, MAX_POINTS);
   return {
     id: 'outcomes-per-second',
-    title: `Outcomes per ${bucket === 1 ? 'second' : '100 ms'} (by send time)`,
+    title: `Outcomes per ${b.name} (by send time)`,
     unit: 'requests',
-    xLabel: 's from the first request',
+    xLabel: b.xLabel,
     xs: down.xs,
-    range: [0, Math.max((down.xs.at(-1) ?? 0) + bucket, 1)],
+    range: [0, (down.xs.at(-1) ?? 0) + (b.xs[1] ?? 1)],
     series: r.outcomes.map((label, k) => ({
       label,
       values: down.ys[k] ?? [],
-      ...(buckets <= 3 ? { style: 'points' as const } : {}),
+      ...(b.count <= 3 ? { style: 'points' as const } : {}),
     })),
   };
 }
@@ -229,10 +252,10 @@ export function buildRequestCharts(r: RequestColumns, phases: Phase[], band: Lim
   if (r.count === 0) return [];
   const runStart = (r.sentAt[0] as number) / 1000;
   const scatter = burstScatter(r);
-  const charts: Chart[] = [rateOverTime(r, runStart, phases, scatter !== undefined)];
+  const charts: Chart[] = [rateOverTime(r, phases, scatter !== undefined)];
   if (scatter) charts.push(scatter);
   else charts.push(timeline(r, runStart));
   if (band) charts.push(limitTimeline(r, band));
-  charts.push(...latencyDistribution(r), outcomesOverTime(r, runStart));
+  charts.push(...latencyDistribution(r), outcomesOverTime(r));
   return charts;
 }

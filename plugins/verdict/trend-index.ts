@@ -37,7 +37,8 @@ interface TrendChart {
   id: string;
   title: string;
   xs: number[];
-  series: { label: string; values: (number | null)[]; scale: 'ms' | '%' | 'MB' }[];
+  /** `ms` on the left axis; `right` (% and MB, both within 0..100 in practice) on the right. */
+  series: { label: string; values: (number | null)[]; scale: 'ms' | 'right' }[];
 }
 
 function trendChart(scenario: string, runs: KeptRun[], id: string): TrendChart {
@@ -50,8 +51,8 @@ function trendChart(scenario: string, runs: KeptRun[], id: string): TrendChart {
     series: [
       { label: 'p95 ms', values: figure('http.response_time.p95'), scale: 'ms' },
       { label: 'p99 ms', values: figure('http.response_time.p99'), scale: 'ms' },
-      { label: 'as expected %', values: figure('as_expected_pct'), scale: '%' },
-      { label: 'memory growth MB', values: figure('server.memory_growth_mb'), scale: 'MB' },
+      { label: 'as expected %', values: figure('as_expected_pct'), scale: 'right' },
+      { label: 'memory growth MB', values: figure('server.memory_growth_mb'), scale: 'right' },
     ],
   };
 }
@@ -88,7 +89,7 @@ const CLIENT = `
     var single = c.xs.length === 1 ? [c.xs[0] - 3600, c.xs[0] + 3600] : null;
     new uPlot({ title: c.title, width: Math.min(1100, box.clientWidth || 1000), height: 200, series: series,
       scales: { x: { time: true, range: single ? function () { return single; } : undefined } },
-      axes: [{}, { scale: 'ms', label: 'ms' }, { scale: '%', label: '% / MB', side: 1, grid: { show: false } }] },
+      axes: [{}, { scale: 'ms', label: 'ms' }, { scale: 'right', label: '% / MB', side: 1, grid: { show: false } }] },
       [c.xs].concat(c.series.map(function (s) { return s.values; })), box);
     var drawn = c.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v != null; }).length; }, 0);
     window.__charts.push({ id: c.id, points: drawn, canvas: !!box.querySelector('canvas') });
@@ -122,8 +123,7 @@ th{font-size:12px;color:#374151}.muted{color:#6b7280;font-weight:400;font-size:1
 tr.FAIL td.result,tr.FAIL td:nth-child(2){color:#dc2626;font-weight:700}tr.PASS td.result,tr.PASS td:nth-child(2){color:#16a34a;font-weight:700}tr.INVALID td.result{color:#6b7280;font-weight:700}
 .gate{color:#dc2626;font-size:12px}.badge{font-size:13px;padding:2px 8px;border-radius:5px;color:#fff}.badge.PASS{background:#16a34a}.badge.FAIL{background:#dc2626}.badge.INVALID{background:#6b7280}
 </style></head><body>
-${suite?.html ?? `<h1>${escapeMarkup(title)}</h1>`}
-<h1>Runs kept in this folder, by scenario</h1>
+${suite ? `${suite.html}\n<h1>Every run kept in this folder</h1>` : `<h1>${escapeMarkup(title)}, by scenario</h1>`}
 ${sections.length ? sections.join('\n') : '<p class="muted">No run has been kept here yet.</p>'}
 <script id="trend-data" type="application/json">${JSON.stringify(charts).replace(/</g, '\\u003c')}</script>
 <script>${uplotJs}</script>
