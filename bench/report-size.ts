@@ -11,7 +11,7 @@ import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
 import type { Sample } from '../plugins/server-monitor/sampler.ts';
 import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
 import type { PeriodStats, RunData } from '../plugins/verdict/run-data.ts';
-import { appendRequest, collectRequests, startRecording } from '../request-record/index.ts';
+import { appendRequest, closeWriter, collectRequests, startRecording } from '../request-record/index.ts';
 import { openReport } from '../test/helpers/browser.ts';
 
 const HOUR_S = 3600;
@@ -106,6 +106,7 @@ function writeRecord(): number {
       webhook: i % 20,
     });
   }
+  closeWriter();
   return ((performance.now() - t) / REQUESTS) * 1000;
 }
 
@@ -120,6 +121,7 @@ for (let i = 0; i < 5; i++) {
   run.requests = collectRequests();
   html = renderHtmlReport(run);
   times.push(performance.now() - t);
+  if (run.requests?.count !== REQUESTS) throw new Error(`merged ${run.requests?.count} of ${REQUESTS} records`);
 }
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'report-bench-')), 'one-hour.html');
 writeFileSync(file, html);

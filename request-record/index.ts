@@ -100,6 +100,12 @@ export function appendRequest(r: RequestRecord): void {
   }
 }
 
+/** Closes this thread's file; the next append opens it again (a second recording in one process: the bench). */
+export function closeWriter(): void {
+  if (writer) closeSync(writer.fd);
+  writer = undefined;
+}
+
 /** Main thread, after the load: every worker's records in one set of columns; the files are removed. */
 export function collectRequests(dir: string = recordDir()): RequestColumns | undefined {
   if (!existsSync(dir)) return undefined;
