@@ -21,7 +21,8 @@ export const DEFAULT_TOLERANCES: Tolerances = {
   as_expected_pct: '-2',
   rate_limited_pct: '±10',
   'server.memory_growth_mb': '+50% +5',
-  'server.leak_slope_mb_per_min': '+50% +1',
+  // A slope fitted over a run of seconds is noise: compared only where a scenario asks (memory-leak.yml).
+  'server.leak_slope_mb_per_min': 'off',
 };
 
 export class BaselineError extends Error {}
@@ -76,12 +77,14 @@ export function compareFigures(baseline: KeyFigures, current: KeyFigures, tolera
     const now = current[figure] ?? null;
     const row = { figure, label: FIGURE_LABELS[figure], baseline: base, current: now, tolerance };
     if (base === null) return { ...row, limit: {}, result: 'not in baseline' as const };
-    const slack = Math.max((Math.abs(base) * bound.pct) / 100, bound.abs);
+    // Memory that shrank (a negative growth or slope) is no growth: the tolerance starts from 0.
+    const from = figure.startsWith('server.') ? Math.max(base, 0) : base;
+    const slack = Math.max((Math.abs(from) * bound.pct) / 100, bound.abs);
     // Shares stay within 0..100 %: a bound outside it would read as nonsense.
     const share = figure.endsWith('_pct');
     const limit = {
-      ...(bound.up && !(share && base + slack >= 100) ? { high: round(base + slack) } : {}),
-      ...(bound.down && !(share && base - slack <= 0) ? { low: round(base - slack) } : {}),
+      ...(bound.up && !(share && from + slack >= 100) ? { high: round(from + slack) } : {}),
+      ...(bound.down && !(share && from - slack <= 0) ? { low: round(from - slack) } : {}),
     };
     if (now === null) return { ...row, limit, result: 'not measured' as const };
     const beyond = (limit.high !== undefined && now > limit.high) || (limit.low !== undefined && now < limit.low);
