@@ -114,7 +114,7 @@ export function baselineGates(comparisons: Comparison[]): GateResult[] {
   }));
 }
 
-/** The newest judged (not INVALID) verdict of the scenario in the folder; a file path is taken as is. */
+/** The newest passing verdict of the scenario in the folder (a regression never becomes the baseline); a file is taken as is. */
 export function findBaseline(where: string, scenario: string): { file: string; verdict: Verdict } {
   const read = (file: string) => {
     try {
@@ -132,10 +132,10 @@ export function findBaseline(where: string, scenario: string): { file: string; v
   }
   const runs = files
     .map((f) => ({ file: path.join(where, f), verdict: read(path.join(where, f)) }))
-    .filter((r) => r.verdict.scenario === scenario && !r.verdict.invalid && r.verdict.figures)
+    .filter((r) => r.verdict.scenario === scenario && r.verdict.passed && r.verdict.figures)
     .sort((a, b) => a.verdict.finishedAt.localeCompare(b.verdict.finishedAt));
   const newest = runs.at(-1);
-  if (!newest) throw new BaselineError(`no judged ${scenario} run in baseline folder ${where}; run it there first`);
+  if (!newest) throw new BaselineError(`no passing ${scenario} run in baseline folder ${where}; run it there first`);
   return newest;
 }
 
