@@ -1,6 +1,7 @@
 // Artillery plugin entry: after ensure has judged the run, print each gate with the
 // values it was judged on, and write the verdict JSON, the HTML report and JUnit XML
 // to REPORTS_DIR (default ./reports). Main thread only (plugins load in workers too).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { collectRequests, startRecording } from '../../request-record/index.ts';
@@ -141,7 +142,8 @@ export class Plugin {
       }
       artillery.log(`Report: ${path.join(dir, outputs.verdict.files.html)}`);
       try {
-        writeTrendIndex(dir);
+        // Kept current where one exists (written by npm run stress or npm run report -- --index).
+        if (existsSync(path.join(dir, 'index.html'))) writeTrendIndex(dir);
       } catch (err) {
         artillery.log(`Index: not updated: ${errorCode(err)}`);
       }
