@@ -135,11 +135,12 @@ describe('HTML report', () => {
     assert.ok(!run.output.includes(webhook.secret), 'the webhook secret is not in the console');
   });
 
-  it('baseline (independent receiver): a slower server fails only the baseline rows; a control passes; the index trends all runs', async () => {
+  it('baseline (independent receiver): every 5th answer 120 ms late fails only the baseline row; a control passes; the index trends all runs', async () => {
     const tolerances = path.join(mkdtempSync(path.join(tmpdir(), 'tolerances-')), 'tolerances.json');
+    // Wide enough for a loaded test machine; every 5th answer 120 ms late is still beyond it.
     writeFileSync(
       tolerances,
-      JSON.stringify({ 'http.response_time.p95': '+50% +40', 'http.response_time.p99': 'off' }),
+      JSON.stringify({ 'http.response_time.p95': '+100% +60', 'http.response_time.p99': 'off' }),
     );
     const credentials = { WEBHOOK_TOKEN: 'trader1', WEBHOOK_SECRET: 'unused-secret', WEBHOOK_PATH: '/hook/{token}' };
     const runOn = async (args: string[], env: Record<string, string> = {}) => {
@@ -150,13 +151,15 @@ describe('HTML report', () => {
         await receiver.stop();
       }
     };
-    const baseline = await runOn([]);
+    // The baseline must be a passing run (a loaded machine may push p95 past the scenario's 200 ms).
+    let baseline = await runOn([]);
+    for (let i = 1; i < 3 && baseline.code !== 0; i++) baseline = await runOn([]);
     assert.equal(baseline.code, 0, baseline.output);
     const compared = { BASELINE_DIR: baseline.reportsDir, BASELINE_TOLERANCES: tolerances };
     const control = await runOn([], compared);
     assert.equal(control.code, 0, control.output);
     assert.match(control.output, /Baseline: comparing with .*hft-.*\.verdict\.json/);
-    const slow = await runOn(['--slow-every', '5', '--slow-ms', '150'], compared);
+    const slow = await runOn(['--slow-every', '5', '--slow-ms', '120'], compared);
     assert.equal(slow.code, 1, slow.output);
     assert.deepEqual(
       failedGates(slow).map((g) => g.replace(/\d+(\.\d+)?/g, 'N')),
@@ -165,7 +168,7 @@ describe('HTML report', () => {
     );
     assert.match(
       slow.output,
-      /FAIL: baseline: http\.response_time\.p95 [\d.]+ vs baseline [\d.]+ \(tolerance \+50% \+40/,
+      /FAIL: baseline: http\.response_time\.p95 [\d.]+ vs baseline [\d.]+ \(tolerance \+100% \+60/,
     );
     const junit = readFileSync(path.join(slow.reportsDir, slow.verdict?.files.junit ?? ''), 'utf8');
     assert.match(junit, /<failure message="gate failed: baseline: http\.response_time\.p95/);
