@@ -58,7 +58,7 @@ async function startReceiver(args: string[]): Promise<{ url: string; stop: () =>
 describe('HTML report', () => {
   it('a 1-second burst: every request drawn by dispatch offset and outcome, every chart draws', async () => {
     const target = await startTarget();
-    const run = await runJudgedScenario(3, 'burst', target.url, processedCountEnv(target.url)).finally(() =>
+    const run = await runJudgedScenario('burst', target.url, processedCountEnv(target.url)).finally(() =>
       target.stop(),
     );
     assert.equal(run.code, 0, run.output);
@@ -99,7 +99,7 @@ describe('HTML report', () => {
     const target = await startTarget(['--workers', '2', '--fault', 'no-rate-limit']);
     const [webhook] = await provisionWebhooks(target.url, readSettings({}), 1);
     assert.ok(webhook);
-    const run = await runJudgedScenario(3, 'rate-limit', target.url, {
+    const run = await runJudgedScenario('rate-limit', target.url, {
       WEBHOOK_TOKEN: webhook.token,
       WEBHOOK_SECRET: webhook.secret,
     }).finally(() => target.stop());
@@ -219,7 +219,7 @@ describe('HTML report', () => {
 
   it('npm run report rebuilds a report from the saved --output JSON', async () => {
     const target = await startTarget();
-    const run = await runJudgedScenario(3, 'rate-limit', target.url).finally(() => target.stop());
+    const run = await runJudgedScenario('rate-limit', target.url).finally(() => target.stop());
     const input = path.join(run.reportsDir, 'artillery.json');
     const verdictFile = path.join(run.reportsDir, `${run.verdict?.files.html.replace(/\.html$/, '')}.verdict.json`);
     const out = path.join(run.reportsDir, 'rebuilt.html');
