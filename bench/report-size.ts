@@ -1,5 +1,8 @@
-// Build time and size of the HTML report of a generated one-hour run: 360 ten-second
-// periods and 3,600 one-second samples of a 3-process server. Prints figures; asserts nothing.
+// Build time, size and render time of the HTML report of a generated one-hour run at
+// 100 signals/s: 360 ten-second periods, 3,600 one-second samples of a 3-process server,
+// and the per-request record of 360,000 requests written through request-record/ as the
+// workers write it, then merged as the verdict plugin merges it. Prints each figure
+// against its budget (issue 11: build <= 1 s, file <= 5 MB, render <= 1 s); exit 1 if over.
 //   npm run bench:report
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +11,7 @@ import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
 import type { Sample } from '../plugins/server-monitor/sampler.ts';
 import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
 import type { PeriodStats, RunData } from '../plugins/verdict/run-data.ts';
+import { appendRequest, closeWriter, collectRequests, startRecording } from '../request-record/index.ts';
 import { openReport } from '../test/helpers/browser.ts';
 
 const HOUR_S = 3600;
@@ -84,13 +88,40 @@ const run: RunData = {
   health,
 };
 
+const REQUESTS = HOUR_S * 100;
+const OUTCOMES = ['accepted', 'accepted', 'accepted', 'duplicate', 'rate_limited', 'timed_out'];
+
+/** The record of one hour at 100/s, as the workers append it; returns ms per 1,000 appends. */
+function writeRecord(): number {
+  startRecording();
+  const t = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    const outcome = OUTCOMES[i % 97 === 0 ? 5 : i % 53 === 0 ? 4 : i % 31 === 0 ? 3 : 0] as string;
+    appendRequest({
+      sentAt: start + i * 10 + (i % 7),
+      dispatchOffsetMs: undefined,
+      latencyMs: outcome === 'timed_out' ? undefined : 2 + ((i * 7919) % 1000) / 100 + (i === 200_000 ? 900 : 0),
+      status: outcome === 'timed_out' ? undefined : outcome === 'rate_limited' ? 429 : 200,
+      outcome,
+      webhook: i % 20,
+    });
+  }
+  closeWriter();
+  return ((performance.now() - t) / REQUESTS) * 1000;
+}
+
 const inputBytes = JSON.stringify(run).length;
 const times: number[] = [];
 let html = '';
+let appendMs = 0;
 for (let i = 0; i < 5; i++) {
+  appendMs = writeRecord();
+  // Build = what the plugin does at the end: merge the workers' files, then render.
   const t = performance.now();
+  run.requests = collectRequests();
   html = renderHtmlReport(run);
   times.push(performance.now() - t);
+  if (run.requests?.count !== REQUESTS) throw new Error(`merged ${run.requests?.count} of ${REQUESTS} records`);
 }
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'report-bench-')), 'one-hour.html');
 writeFileSync(file, html);
@@ -98,10 +129,25 @@ times.sort((a, b) => a - b);
 console.log(
   `one-hour run: ${run.periods.length} periods, ${health.samples.length} samples x 3 processes (input ${(inputBytes / 1024).toFixed(0)} KiB as JSON)`,
 );
-console.log(`build: median ${times[2]?.toFixed(1)} ms, min ${times[0]?.toFixed(1)} ms over 5 builds`);
-console.log(`report: ${(html.length / 1024).toFixed(0)} KiB (${file})`);
+console.log(`per-request record: ${REQUESTS} requests, ${appendMs.toFixed(1)} ms per 1,000 appends in the worker`);
+const verdict = (ok: boolean) => (ok ? 'within budget' : 'OVER BUDGET');
+const buildMs = times[2] ?? Number.POSITIVE_INFINITY;
+const sizeMb = Buffer.byteLength(html) / 1024 / 1024;
+console.log(
+  `build (merge record + render HTML): median ${buildMs.toFixed(0)} ms, min ${times[0]?.toFixed(0)} ms over 5 builds; budget 1000 ms: ${verdict(buildMs <= 1000)}`,
+);
+console.log(`report file: ${sizeMb.toFixed(2)} MB; budget 5 MB: ${verdict(sizeMb <= 5)} (${file})`);
 
 const renders: number[] = [];
-for (let i = 0; i < 3; i++) renders.push((await openReport(file)).loadMs);
+let charts = 0;
+for (let i = 0; i < 3; i++) {
+  const page = await openReport(file);
+  renders.push(page.loadMs);
+  charts = page.charts.filter((c) => c.points > 0).length;
+}
 renders.sort((a, b) => a - b);
-console.log(`render in headless Chromium (load to every chart drawn): median ${renders[1]} ms over 3 loads`);
+const renderMs = renders[1] ?? Number.POSITIVE_INFINITY;
+console.log(
+  `render in headless Chromium (load to all ${charts} charts drawn): median ${renderMs} ms over 3 loads; budget 1000 ms: ${verdict(renderMs <= 1000)}`,
+);
+process.exitCode = buildMs <= 1000 && sizeMb <= 5 && renderMs <= 1000 ? 0 : 1;

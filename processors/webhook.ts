@@ -3,6 +3,7 @@
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { appendRequest } from '../request-record/index.ts';
 import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import {
   appliesTo,
@@ -35,6 +36,10 @@ interface Events {
 }
 interface RequestParams {
   url: string;
+  /** Epoch ms: set when signed; the burst engine sets when written and how long after its burst's first write. */
+  signedAt?: number;
+  writtenAt?: number;
+  dispatchOffsetMs?: number;
   /** Seconds; Artillery's http.timeout for this request. */
   timeout?: number;
   headers?: Record<string, string>;
@@ -42,8 +47,9 @@ interface RequestParams {
   json?: unknown;
 }
 interface Response {
+  /** Artillery's http engine (got) and the burst engine: firstByte is http.response_time. */
+  timings?: { start?: number; upload?: number; phases?: { firstByte?: number } };
   statusCode: number;
-  timings?: { phases?: { firstByte?: number } };
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
@@ -144,7 +150,8 @@ function pickFrom(
   done: Done,
   share: (pool: WebhookCredentials[]) => WebhookCredentials[],
 ): void {
-  const pool = share((context.vars.webhooks as WebhookCredentials[] | undefined) ?? []);
+  const whole = (context.vars.webhooks as WebhookCredentials[] | undefined) ?? [];
+  const pool = share(whole);
   const webhook = pool[webhookPicker.next(pool.length)];
   vusersStarted += 1;
   if (!webhook) {
@@ -159,6 +166,8 @@ function pickFrom(
   context.vars.webhookSecret = webhook.secret;
   // For checks in the YAML (idempotency's expect on the replay header).
   context.vars.replayHeader = settings.replayHeader;
+  // The per-request record names the webhook by its place in the pool, never by its token.
+  context.vars.webhookIndex = whole.indexOf(webhook);
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
@@ -300,6 +309,7 @@ function address(
   params.headers = { ...params.headers, 'content-type': settings.sender.contentType, ...signed.headers };
   params.json = undefined;
   params.body = signed.body?.toString('utf8') ?? body;
+  params.signedAt = nowMs;
 }
 
 /** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
@@ -321,6 +331,24 @@ function record(outcome: Outcome, expected: readonly string[], context: Context,
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
 }
 
+/** One line of the per-request record (request-record/): when, how fast, what came back, which webhook. */
+function recordRequest(
+  params: RequestParams,
+  response: Response | undefined,
+  outcome: Outcome,
+  context: Context,
+): void {
+  const timings = response?.timings;
+  appendRequest({
+    sentAt: params.writtenAt ?? timings?.upload ?? timings?.start ?? params.signedAt ?? Date.now(),
+    dispatchOffsetMs: params.dispatchOffsetMs,
+    latencyMs: timings?.phases?.firstByte,
+    status: response?.statusCode,
+    outcome,
+    webhook: Number(context.vars.webhookIndex ?? 0),
+  });
+}
+
 function facts(response: Response) {
   const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
   return { status: response.statusCode, headers: response.headers, body };
@@ -335,8 +363,10 @@ function expectedFrom(context: Context): string[] {
 type AfterResponse = (p: RequestParams, response: Response, context: Context, events: Events, done: Done) => void;
 
 function outcomeHook(expected: (context: Context) => readonly string[]): AfterResponse {
-  return (_p, response, context, events, done) => {
-    record(classifier.classify(facts(response)), expected(context), context, events);
+  return (params, response, context, events, done) => {
+    const outcome = classifier.classify(facts(response));
+    record(outcome, expected(context), context, events);
+    recordRequest(params, response, outcome, context);
     done();
   };
 }
@@ -377,7 +407,9 @@ export function recordTransportError(
   // Artillery may call onError twice for one failed request (got's error event and its promise).
   if (!params.transportErrorRecorded) {
     params.transportErrorRecorded = true;
-    record(outcomeOfTransportError(err), expectedFrom(context), context, events);
+    const outcome = outcomeOfTransportError(err);
+    record(outcome, expectedFrom(context), context, events);
+    recordRequest(params, undefined, outcome, context);
   }
   done();
 }

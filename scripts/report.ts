@@ -1,13 +1,18 @@
 // `npm run report -- reports/burst-<time>.json [--verdict F] [--health F] [--out F.html]`
 // Builds the HTML report from a saved `artillery run --output` JSON: the replacement
 // for `artillery report`, which writes nothing in Artillery 2.0.34.
+// `npm run report -- --compare OLD.verdict.json NEW.verdict.json [--tolerances F.json]`
+// compares two runs of one scenario: one line per figure, exit 1 on a regression.
+// `npm run report -- --index [DIR]` rebuilds the trend page DIR/index.html.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
+import { compareFigures, describeComparison, resolveTolerances } from '../plugins/verdict/baseline.ts';
 import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
 import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
 import type { PeriodStats } from '../plugins/verdict/run-data.ts';
+import { writeTrendIndex } from '../plugins/verdict/trend-index.ts';
 import type { Verdict } from '../plugins/verdict/verdict-file.ts';
 
 function readJson<T>(file: string, what: string): T {
@@ -24,11 +29,46 @@ function readJson<T>(file: string, what: string): T {
   }
 }
 
-function main(): void {
+function compare(files: string[], tolerancesFile: string | undefined): number {
+  const [oldFile, newFile] = files;
+  if (!oldFile || !newFile || files.length !== 2)
+    throw new Error('give two verdict files: npm run report -- --compare old.verdict.json new.verdict.json');
+  const before = readJson<Verdict>(oldFile, 'baseline verdict');
+  const after = readJson<Verdict>(newFile, 'verdict');
+  if (!before.figures || !after.figures)
+    throw new Error(`${before.figures ? newFile : oldFile} has no figures; it was written before baselines existed`);
+  if (before.scenario !== after.scenario)
+    throw new Error(
+      `${oldFile} is a ${before.scenario} run and ${newFile} a ${after.scenario} run; compare one scenario`,
+    );
+  const comparisons = compareFigures(before.figures, after.figures, resolveTolerances({}, tolerancesFile));
+  for (const c of comparisons)
+    console.log(
+      `${c.result === 'pass' ? 'pass' : c.result === 'regression' ? 'FAIL' : 'warn'}: ${describeComparison(c)}`,
+    );
+  const failed = comparisons.filter((c) => c.result === 'regression' || c.result === 'not measured');
+  console.log(`${after.scenario}: ${failed.length} regression(s) against ${oldFile}`);
+  return failed.length ? 1 : 0;
+}
+
+function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { verdict: { type: 'string' }, health: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      verdict: { type: 'string' },
+      health: { type: 'string' },
+      out: { type: 'string' },
+      compare: { type: 'boolean' },
+      tolerances: { type: 'string' },
+      index: { type: 'boolean' },
+    },
   });
+  if (values.compare) return compare(positionals, values.tolerances);
+  if (values.index) {
+    const dir = path.resolve(positionals[0] ?? process.env.REPORTS_DIR ?? 'reports');
+    console.log(`Index: ${writeTrendIndex(dir)}`);
+    return 0;
+  }
   const input = positionals[0];
   if (!input)
     throw new Error('give the JSON written by artillery run --output, e.g. npm run report -- reports/burst.json');
@@ -38,7 +78,7 @@ function main(): void {
   const verdict = values.verdict ? readJson<Verdict>(values.verdict, 'verdict file') : undefined;
   const health = values.health ? readJson<HealthReport>(values.health, 'health report') : undefined;
   const scenario = verdict?.scenario ?? path.basename(input, '.json');
-  const out = values.out ?? input.replace(/\.json$/, '') + '.html';
+  const out = values.out ?? `${input.replace(/\.json$/, '')}.html`;
   writeFileSync(
     out,
     renderHtmlReport({
@@ -54,10 +94,11 @@ function main(): void {
     }),
   );
   console.log(`Report: ${out}`);
+  return 0;
 }
 
 try {
-  main();
+  process.exitCode = main();
 } catch (err) {
   console.error(`report: ${(err as Error).message}`);
   process.exit(2);

@@ -3,12 +3,13 @@
 // after. Credentials are provisioned once; each scenario runs with a short cool-down;
 // the end is one summary table, an index page, and a JUnit file of every gate.
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { renderJunit } from '../plugins/verdict/junit.ts';
 import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
+import { writeTrendIndex } from '../plugins/verdict/trend-index.ts';
 import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
 import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
@@ -16,7 +17,7 @@ import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../tar
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
-import { indexPage, type ScenarioResult, summaryRow, summaryTable } from './lib/suite-summary.ts';
+import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
 // Lets every per-webhook rate window of the previous scenario expire.
 const DEFAULT_COOL_DOWN_S = 2;
@@ -35,6 +36,8 @@ const OPTIONS = {
   'monitor-port': { type: 'string' },
   'monitor-command': { type: 'string' },
   'metrics-url': { type: 'string' },
+  baseline: { type: 'string' },
+  tolerances: { type: 'string' },
 } as const;
 
 function factor(name: string, raw: string): number {
@@ -52,6 +55,8 @@ function runEnv(values: Record<string, string | undefined>, reportsDir: string):
     ['monitor-port', 'SERVER_PORT'],
     ['monitor-command', 'SERVER_COMMAND'],
     ['metrics-url', 'SERVER_METRICS_URL'],
+    ['baseline', 'BASELINE_DIR'],
+    ['tolerances', 'BASELINE_TOLERANCES'],
   ];
   for (const [flag, variable] of map) if (values[flag]) env[variable] = values[flag] as string;
   return env;
@@ -135,10 +140,14 @@ async function main(): Promise<number> {
       });
       child = undefined;
       const aggregate = readAggregate(outputJson);
+      const verdict = newestVerdict(reportsDir, scenario, started);
+      // One stamp per run: the --output JSON takes the name of the run's other files.
+      if (verdict && existsSync(outputJson))
+        renameSync(outputJson, path.join(reportsDir, verdict.files.html.replace(/\.html$/, '.json')));
       results.push({
         scenario,
         exitCode,
-        verdict: newestVerdict(reportsDir, scenario, started),
+        verdict,
         counters: aggregate.counters ?? {},
         responseTime: aggregate.summaries?.['http.response_time'],
       });
@@ -159,7 +168,7 @@ async function main(): Promise<number> {
 
   const rows = results.map(summaryRow);
   const links = Object.fromEntries(results.map((r) => [r.scenario, r.verdict?.files.html]));
-  writeFileSync(path.join(reportsDir, 'index.html'), indexPage(rows, links, suiteStarted.toISOString()));
+  writeTrendIndex(reportsDir, suiteSection(rows, links, suiteStarted.toISOString()));
   writeFileSync(
     path.join(reportsDir, 'junit.xml'),
     renderJunit(

@@ -37,6 +37,9 @@ interface RequestParams {
   afterResponse?: unknown;
   /** Seconds; a beforeRequest hook may set it, as with Artillery's http engine. */
   timeout?: number;
+  /** Set for afterResponse/onError hooks: epoch ms of the socket write, and ms after the burst's first write. */
+  writtenAt?: number;
+  dispatchOffsetMs?: number;
 }
 
 type FlowItem = Record<string, unknown>;
@@ -167,12 +170,16 @@ export default class BurstEngine {
       let failure: Error | undefined;
       for (const [i, result] of outcome.results.entries()) {
         const p = params[i] as RequestParams;
+        if (result.writtenAt !== undefined && outcome.timing) {
+          p.writtenAt = result.writtenAt;
+          p.dispatchOffsetMs = result.writtenAt - outcome.timing.firstWriteAt;
+        }
         emitHttpMetrics(result, ee);
         if (result.answer) {
           const { statusCode, headers, body } = result.answer;
           // `timings` as Artillery's http engine gives it: its bundled metrics-by-endpoint hook reads it.
           const firstByte = Math.max(0, (result.answeredAt ?? 0) - (result.writtenAt ?? result.answeredAt ?? 0));
-          const response = { statusCode, headers, body, timings: { phases: { firstByte } } };
+          const response = { statusCode, headers, body, timings: { start: result.writtenAt, phases: { firstByte } } };
           await callHooks(this.processor, after, [p, response, context, ee]);
         } else if (result.error) {
           ee.emit('error', errorCode(result.error));

@@ -1,19 +1,22 @@
-// The charts of a report as plain series: x in Unix seconds (uPlot's time axis),
-// one array per line. Pure, so tests can check what a chart will draw.
+// The charts of a report as plain series: x in seconds from the run's start (or ms, as
+// xLabel says), one array per line. Pure, so tests can check what a chart will draw.
 import { downsampleMax } from './downsample.ts';
+import { buildRequestCharts } from './request-charts.ts';
 import type { Phase, RunData } from './run-data.ts';
 
 export interface Series {
   label: string;
   values: (number | null)[];
-  /** Points only (events), or a dashed line (requested rate, trend). */
-  style?: 'points' | 'dashed';
+  /** Points only (events, requests), a dashed line (requested rate, trend), or bars (histogram). */
+  style?: 'points' | 'dashed' | 'bars';
 }
 
 export interface Chart {
   id: string;
   title: string;
   unit: string;
+  /** What x counts: "s from start" unless said otherwise. */
+  xLabel: string;
   xs: number[];
   /** The x range to show: a run of one period or one sample still gets a readable axis. */
   range: [number, number];
@@ -28,7 +31,39 @@ function spanOf(xs: number[], tail: number): [number, number] {
 
 const MB = 1024 * 1024;
 const MAX_POINTS = 1200;
-const OUTCOMES = ['accepted', 'duplicate', 'rate_limited', 'auth_failed', 'invalid', 'server_error', 'unexpected'];
+const OUTCOMES = [
+  'accepted',
+  'duplicate',
+  'rate_limited',
+  'auth_failed',
+  'invalid',
+  'not_found',
+  'server_error',
+  'unexpected',
+  'timed_out',
+  'transport_error',
+];
+
+/** The outcome counters to draw: the known ones, and any other a newer processor emitted. */
+function outcomeNames(run: RunData): string[] {
+  const seen = new Set<string>(OUTCOMES);
+  for (const p of run.periods)
+    for (const name of Object.keys(p.counters ?? {})) {
+      const outcome = /^webhook\.([a-z_]+)$/.exec(name)?.[1];
+      if (outcome && run.requests?.outcomes.includes(outcome)) seen.add(outcome);
+    }
+  return [...seen];
+}
+
+/** The run's start in Unix seconds: its first period, request or server sample. */
+function runStartOf(run: RunData): number {
+  const starts = [
+    ...run.periods.map(periodStart),
+    (run.requests?.sentAt[0] ?? Number.POSITIVE_INFINITY) / 1000,
+    (run.health?.samples[0]?.at ?? Number.POSITIVE_INFINITY) / 1000,
+  ].filter((x) => Number.isFinite(x) && x > 0);
+  return starts.length ? Math.min(...starts) : 0;
+}
 
 function seconds(value: string | number | undefined): number {
   if (typeof value === 'number') return value;
@@ -66,17 +101,22 @@ export function requestedMean(phases: Phase[], from: number, length: number): nu
 
 export function buildCharts(run: RunData): Chart[] {
   const periods = [...run.periods].sort((a, b) => periodStart(a) - periodStart(b));
-  const xs = periods.map(periodStart);
+  const runStart = runStartOf(run);
+  const xs = periods.map((p) => Math.round((periodStart(p) - runStart) * 10) / 10);
   const t0 = xs[0] ?? 0;
   // Artillery reports in fixed periods (10 s by default); the last one may be cut short.
   const periodLength = xs.length > 1 ? (xs[1] as number) - t0 : 10;
   const round1 = (x: number) => Math.round(x * 10) / 10;
   const charts: Chart[] = [];
-  if (periods.length > 0) {
+  const requests = run.requests && run.requests.count > 0 ? run.requests : undefined;
+  // The per-request record draws rate, latency and outcomes at a finer grain than Artillery's periods.
+  if (requests) charts.push(...buildRequestCharts(requests, run.settings?.phases ?? [], limitBand(run)));
+  else if (periods.length > 0) {
     charts.push({
       id: 'rate',
       title: 'Request rate: achieved vs requested (mean per period)',
       unit: 'req/s',
+      xLabel: 's from start',
       xs,
       range: spanOf(xs, periodLength),
       series: [
@@ -90,8 +130,9 @@ export function buildCharts(run: RunData): Chart[] {
     });
     charts.push({
       id: 'latency',
-      title: 'Response time',
+      title: 'Response time per period',
       unit: 'ms',
+      xLabel: 's from start',
       xs,
       range: spanOf(xs, periodLength),
       series: ['p50', 'p95', 'p99'].map((q) => ({
@@ -103,14 +144,18 @@ export function buildCharts(run: RunData): Chart[] {
       id: 'outcomes',
       title: 'Outcomes per period',
       unit: 'answers',
+      xLabel: 's from start',
       xs,
       range: spanOf(xs, periodLength),
-      series: OUTCOMES.map((o) => ({ label: o, values: periods.map((p) => p.counters?.[`webhook.${o}`] ?? 0) })),
+      series: outcomeNames(run).map((o) => ({
+        label: o,
+        values: periods.map((p) => p.counters?.[`webhook.${o}`] ?? 0),
+      })),
     });
   }
   const samples = run.health?.samples ?? [];
   if (samples.length > 0) {
-    const sx = samples.map((s) => s.at / 1000);
+    const sx = samples.map((s) => Math.round((s.at / 1000 - runStart) * 10) / 10);
     const pids = [...new Set(samples.flatMap((s) => Object.keys(s.processes)))].slice(0, 8);
     const total = samples.map((s) => s.totals.memoryBytes / MB);
     // The leak trend as the monitor fitted it: from its warm-up boundary, time measured from its origin.
@@ -135,15 +180,17 @@ export function buildCharts(run: RunData): Chart[] {
       ],
       MAX_POINTS,
     );
+    const measure = memoryMeasure(run);
     charts.push({
       id: 'memory',
-      title: `Server memory (tree ${run.health?.summary.memory_measure.toUpperCase()}, per-process RSS)`,
+      title: `Server memory: whole tree ${measure}, each process RSS`,
       unit: 'MB',
+      xLabel: 's from start',
       xs: memory.xs,
       range: spanOf(memory.xs, 0),
       series: [
-        { label: 'tree total', values: memory.ys[0] ?? [] },
-        ...pids.map((pid, i) => ({ label: `pid ${pid}`, values: memory.ys[i + 1] ?? [] })),
+        { label: `tree ${measure}`, values: memory.ys[0] ?? [] },
+        ...pids.map((pid, i) => ({ label: `pid ${pid} RSS`, values: memory.ys[i + 1] ?? [] })),
         { label: 'leak trend', values: memory.ys[pids.length + 1] ?? [], style: 'dashed' as const },
         { label: 'crash', values: memory.ys[pids.length + 2] ?? [], style: 'points' as const },
         { label: 'worker start', values: memory.ys[pids.length + 3] ?? [], style: 'points' as const },
@@ -154,10 +201,22 @@ export function buildCharts(run: RunData): Chart[] {
       id: 'cpu',
       title: 'Server CPU (whole tree, % of one core)',
       unit: '%',
+      xLabel: 's from start',
       xs: cpu.xs,
       range: spanOf(cpu.xs, 0),
       series: [{ label: 'cpu', values: cpu.ys[0] ?? [] }],
     });
   }
   return charts;
+}
+
+/** PSS or RSS, named the same way in every chart and card. */
+export function memoryMeasure(run: RunData): string {
+  return (run.health?.summary.memory_measure ?? 'rss').toUpperCase();
+}
+
+function limitBand(run: RunData): { min: number; max: number; allowed: number } | undefined {
+  const c = run.aggregate.counters ?? {};
+  const [min, max, allowed] = [c['webhook.limit_band_min'], c['webhook.limit_band_max'], c['webhook.limit_allowed']];
+  return min === undefined || max === undefined || allowed === undefined ? undefined : { min, max, allowed };
 }

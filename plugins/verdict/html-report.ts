@@ -2,9 +2,9 @@
 // uPlot inlined from node_modules, data embedded as JSON. Verdict first.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildCharts } from './chart-data.ts';
+import { buildCharts, memoryMeasure } from './chart-data.ts';
 import { escapeMarkup } from './escape.ts';
-import type { RunData } from './run-data.ts';
+import type { Phase, RunData } from './run-data.ts';
 import { gateMark } from './validity.ts';
 
 const require = createRequire(import.meta.url);
@@ -45,13 +45,38 @@ function keyFigures(run: RunData): string {
     ['rate-limited', pct(c['webhook.rate_limited'])],
     ['avg response', rt ? `${fmt(rt.mean)} ms` : 'n/a'],
     ['p95 response', rt ? `${fmt(rt.p95)} ms` : 'n/a'],
+    ['p99 response', rt ? `${fmt(rt.p99)} ms` : 'n/a'],
+    ['timed out', pct(c['webhook.timed_out'])],
+    ['transport errors', pct(c['webhook.transport_error'])],
     [
-      'memory growth',
+      `memory growth (${memoryMeasure(run)})`,
       c['server.memory_growth_mb'] !== undefined ? `${fmt(c['server.memory_growth_mb'])} MB` : 'not measured',
     ],
     ['worker crashes', c['server.worker_crashes'] !== undefined ? String(c['server.worker_crashes']) : 'not measured'],
   ];
   return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeMarkup(v)}</b></div>`).join('')}</div>`;
+}
+
+function baselineTable(run: RunData): string {
+  const b = run.baseline;
+  if (!b) return '';
+  const rows = b.comparisons.map((c) => {
+    const status = c.result === 'pass' ? 'pass' : c.result === 'not in baseline' ? 'skip' : 'fail';
+    const limit = [
+      c.limit.high === undefined ? '' : `&le; ${c.limit.high}`,
+      c.limit.low === undefined ? '' : `&ge; ${c.limit.low}`,
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    const change =
+      c.baseline !== null && c.current !== null
+        ? `${c.current - c.baseline >= 0 ? '+' : ''}${fmt(c.current - c.baseline)}${c.baseline !== 0 ? ` (${(((c.current - c.baseline) / Math.abs(c.baseline)) * 100).toFixed(0)} %)` : ''}`
+        : '';
+    return `<tr class="${status}"><td>${escapeMarkup(c.label)}</td><td>${fmt(c.baseline)}</td><td><b>${fmt(c.current)}</b></td><td>${escapeMarkup(change)}</td><td>${escapeMarkup(c.tolerance)}${limit ? ` (${limit})` : ''}</td><td class="status">${escapeMarkup(c.result.toUpperCase())}</td></tr>`;
+  });
+  return `<h2>Compared with the baseline</h2>
+<p class="muted">Baseline: ${escapeMarkup(b.file)}</p>
+<table id="baseline"><thead><tr><th>figure</th><th>baseline</th><th>this run</th><th>change</th><th>tolerance</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function settingsTable(run: RunData): string {
@@ -61,12 +86,29 @@ function settingsTable(run: RunData): string {
     ? [
         ['target', s.target],
         ['signing scheme', s.signingScheme],
-        ['phases', s.phases.map((p) => escapeMarkup(JSON.stringify(p))).join('<br>')],
+        ['phases', s.phases.map((p) => escapeMarkup(describePhase(p))).join('<br>')],
         ...Object.entries(s.variables).map(([k, v]): [string, string] => [k, escapeMarkup(String(v))]),
       ]
     : [['settings', 'not recorded in this input']];
-  rows.push(['server monitor', health ? escapeMarkup(JSON.stringify(health)) : 'no server data']);
+  rows.push([
+    'server monitor',
+    health
+      ? Object.entries(health)
+          .map(([k, v]) => `${escapeMarkup(k)}: ${escapeMarkup(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
+          .join('<br>')
+      : 'no server data',
+  ]);
   return `<table class="settings">${rows.map(([k, v]) => `<tr><th>${escapeMarkup(k)}</th><td>${k === 'target' ? escapeMarkup(v) : v}</td></tr>`).join('')}</table>`;
+}
+
+/** A phase in words: "ramp 5 to 50/s for 60 s", "10 arrivals in 1 s", "pause 2 s". */
+export function describePhase(p: Phase): string {
+  const name = p.name ? `${p.name}: ` : '';
+  if (p.pause !== undefined) return `${name}pause ${p.pause} s`;
+  const duration = `${p.duration ?? '?'} s`;
+  if (p.arrivalCount !== undefined) return `${name}${p.arrivalCount} arrivals in ${duration}`;
+  if (p.rampTo !== undefined) return `${name}ramp ${p.arrivalRate ?? 0} to ${p.rampTo}/s for ${duration}`;
+  return `${name}${p.arrivalRate ?? 0}/s for ${duration}`;
 }
 
 // Draws each chart with uPlot and records what it drew, for people and for tests.
@@ -74,19 +116,22 @@ const CLIENT = `
 (function () {
   var charts = JSON.parse(document.getElementById('chart-data').textContent);
   var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04', '#db2777', '#65a30d', '#7c3aed', '#0f766e'];
+  // One colour per outcome in every chart: which answer was accepted, which were replays, which 429.
+  var outcomeColors = { accepted: '#16a34a', duplicate: '#2563eb', rate_limited: '#ea580c', auth_failed: '#9333ea', invalid: '#ca8a04', not_found: '#0891b2', server_error: '#dc2626', unexpected: '#4b5563', timed_out: '#7f1d1d', transport_error: '#db2777' };
   window.__charts = [];
   charts.forEach(function (c) {
     var box = document.getElementById('chart-' + c.id);
     var series = [{}].concat(c.series.map(function (s, i) {
-      var color = s.label === 'crash' ? '#dc2626' : palette[i % palette.length];
+      var color = s.label === 'crash' ? '#dc2626' : (outcomeColors[s.label] || palette[i % palette.length]);
       var out = { label: s.label, stroke: color, width: 1.5, value: function (u, v) { return v == null ? '-' : v.toFixed(1) + ' ' + c.unit; } };
       if (s.style === 'dashed') out.dash = [6, 4];
-      if (s.style === 'points') { out.paths = function () { return null; }; out.points = { show: true, size: 9, fill: color }; }
+      if (s.style === 'points') { out.paths = function () { return null; }; out.points = { show: true, size: 7, fill: color }; }
+      if (s.style === 'bars') { out.paths = uPlot.paths.bars({ size: [0.9] }); out.fill = color + '88'; out.points = { show: false }; }
       return out;
     }));
     var data = [c.xs].concat(c.series.map(function (s) { return s.values; }));
     new uPlot({ title: c.title, width: Math.min(1100, box.clientWidth || 1000), height: 260, series: series,
-      axes: [{}, { label: c.unit }], scales: { x: { time: true, range: c.range } } }, data, box);
+      axes: [{ label: c.xLabel }, { label: c.unit }], scales: { x: { time: false, range: c.range }, y: { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.08 : 1]; } } } }, data, box);
     var drawn = c.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v != null; }).length; }, 0);
     window.__charts.push({ id: c.id, points: drawn, canvas: !!box.querySelector('canvas') });
   });
@@ -117,6 +162,7 @@ ${run.invalid ? `<p id="invalid"><b>Not judged:</b> ${escapeMarkup(run.invalid)}
 ${keyFigures(run)}
 <h2>Gates</h2>
 ${gatesTable(run)}
+${baselineTable(run)}
 <h2>Over time</h2>
 ${charts.length === 0 ? '<p class="muted">No time series in this input.</p>' : charts.map((c) => `<div class="chart" id="chart-${c.id}"></div>`).join('\n')}
 <h2>Settings</h2>

@@ -1,9 +1,12 @@
 // Artillery plugin entry: after ensure has judged the run, print each gate with the
 // values it was judged on, and write the verdict JSON, the HTML report and JUnit XML
 // to REPORTS_DIR (default ./reports). Main thread only (plugins load in workers too).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { collectRequests, startRecording } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
+import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
 import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
 import {
   type AggregateReport,
@@ -13,6 +16,7 @@ import {
   sumPeriods,
 } from './measured-values.ts';
 import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
+import { writeTrendIndex } from './trend-index.ts';
 import { gateMark, invalidReason, validityAdvice } from './validity.ts';
 import { type GateResult, writeRunOutputs } from './verdict-file.ts';
 
@@ -40,7 +44,13 @@ interface PluginEvents {
 
 interface Script {
   _configPath?: string;
-  config: { target?: string; phases?: Phase[]; variables?: Record<string, unknown>; ensure?: EnsureConfig };
+  config: {
+    target?: string;
+    phases?: Phase[];
+    variables?: Record<string, unknown>;
+    ensure?: EnsureConfig;
+    plugins?: { verdict?: { baseline?: unknown } };
+  };
 }
 
 export const LEGACY_METRICS_FORMAT = false;
@@ -70,7 +80,16 @@ export class Plugin {
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
     const advice = validityAdvice(script.config.ensure?.conditions);
+    // BASELINE_DIR: compare with the newest run of this scenario kept there (one line now says which).
+    const baseline: BaselineSetup | undefined = setUpBaseline(
+      process.env,
+      scenario,
+      script.config.plugins?.verdict?.baseline,
+      (line) => artillery.log(line),
+    );
     const periods: PeriodStats[] = [];
+    // Workers append one record per request from here on; merged (and removed) when the run is written.
+    startRecording();
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
     let health: { file: string; report: HealthReport } | undefined;
@@ -84,8 +103,12 @@ export class Plugin {
       health = written;
     });
     let written = false;
-    const write = (gates: GateResult[], interrupted: boolean) => {
+    const write = (ensureGates: GateResult[], interrupted: boolean) => {
       written = true;
+      const compared = baseline && !interrupted ? compareWithBaseline(baseline, finalReport) : undefined;
+      const gates = [...ensureGates, ...(compared?.gates ?? [])];
+      // ensure has set the exit code from its own gates; a regression beyond tolerance fails the run too.
+      if (compared?.gates.some((g) => !g.passed && g.strict)) artillery.suggestedExitCode ||= 1;
       const failed = gates.filter((g) => !g.passed && g.strict);
       const invalid = interrupted ? undefined : invalidReason(gates);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
@@ -106,6 +129,8 @@ export class Plugin {
         aggregate: interrupted ? sumPeriods(periods) : finalReport,
         settings,
         health: health?.report,
+        requests: collectRequests(),
+        baseline: compared?.summary,
       };
       const startedAt = artillery.testInfo?.metadata?.startedAt;
       const stamp = startedAt === undefined ? undefined : new Date(startedAt);
@@ -116,6 +141,12 @@ export class Plugin {
         throw new VerdictError(`cannot write reports to ${dir}: ${errorCode(err)}; check REPORTS_DIR`);
       }
       artillery.log(`Report: ${path.join(dir, outputs.verdict.files.html)}`);
+      try {
+        // Kept current where one exists (written by npm run stress or npm run report -- --index).
+        if (existsSync(path.join(dir, 'index.html'))) writeTrendIndex(dir);
+      } catch (err) {
+        artillery.log(`Index: not updated: ${errorCode(err)}`);
+      }
       artillery.log(`Verdict: ${outputs.verdictFile}`);
     };
     // A throw here would escape into ensure's beforeExit, which Artillery settles silently

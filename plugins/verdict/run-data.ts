@@ -1,6 +1,8 @@
 // Everything a report shows about one run, in one plain object: built from what the
 // plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
+import type { RequestColumns } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
+import type { Comparison } from './baseline.ts';
 import type { AggregateReport } from './measured-values.ts';
 import type { GateResult } from './verdict-file.ts';
 
@@ -38,6 +40,10 @@ export interface RunData {
   aggregate: AggregateReport;
   settings: RunSettings | undefined;
   health: HealthReport | undefined;
+  /** Every request of the run (request-record/); absent when rebuilt from a saved --output JSON. */
+  requests?: RequestColumns | undefined;
+  /** The baseline run this one was compared with (baseline.ts). */
+  baseline?: { file: string; comparisons: Comparison[] } | undefined;
 }
 
 const SHOWN_VARIABLES = ['webhookPool', 'expect'];

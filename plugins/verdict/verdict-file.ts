@@ -1,9 +1,11 @@
 // The files a run leaves beside its other reports: the verdict as JSON (for CI, the
 // suite and tests), the HTML report and the JUnit XML of its gates.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Comparison } from './baseline.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
+import { type KeyFigures, keyFigures } from './key-figures.ts';
 import type { RunData, RunSettings } from './run-data.ts';
 
 export interface GateResult {
@@ -14,6 +16,8 @@ export interface GateResult {
   measured: Record<string, number | null>;
   /** Set on a validity gate: what to do when it fails (the run is then INVALID, see validity.ts). */
   validity?: string;
+  /** Set on a baseline comparison row (baseline.ts). */
+  baseline?: boolean;
 }
 
 export interface Verdict {
@@ -25,13 +29,24 @@ export interface Verdict {
   gates: GateResult[];
   /** What the report shows of the scenario's settings (never a credential). */
   settings?: RunSettings;
+  /** The figures a later run compares with and the index trends (key-figures.ts). */
+  figures?: KeyFigures;
+  /** The run this one was compared with, and how each figure compared. */
+  baseline?: { file: string; comparisons: Comparison[] };
   /** Sibling files of this run, by name. */
-  files: { html: string; junit: string; health?: string };
+  files: { html: string; junit: string; health?: string; log?: string };
 }
 
 /** A sortable, file-name-safe timestamp: 2026-11-28T04-05-06. */
 export function fileStamp(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+/** The monitor's log beside its health report: server_health_report_<run>.json -> monitor_<run>.log. */
+function monitorLogOf(healthFile: string): string | undefined {
+  const name = path.basename(healthFile);
+  const log = name.replace(/^server_health_report_(.*)\.json$/, 'monitor_$1.log');
+  return log !== name && existsSync(path.join(path.dirname(healthFile), log)) ? log : undefined;
 }
 
 export function writeRunOutputs(
@@ -50,10 +65,13 @@ export function writeRunOutputs(
     ...(run.invalid ? { invalid: run.invalid } : {}),
     gates: run.gates,
     ...(run.settings ? { settings: run.settings } : {}),
+    figures: keyFigures(run.aggregate),
+    ...(run.baseline ? { baseline: run.baseline } : {}),
     files: {
       html: `${base}.html`,
       junit: `${base}.junit.xml`,
       ...(healthFile ? { health: path.basename(healthFile) } : {}),
+      ...(healthFile ? { log: monitorLogOf(healthFile) } : {}),
     },
   };
   writeFileSync(path.join(dir, verdict.files.html), renderHtmlReport(run));

@@ -120,7 +120,12 @@ export function summaryTable(rows: SummaryRow[]): string {
   ].join('\n');
 }
 
-export function indexPage(rows: SummaryRow[], links: Record<string, string | undefined>, startedAt: string): string {
+/** The suite's summary as the head of the index page (trend-index.ts adds every kept run below). */
+export function suiteSection(
+  rows: SummaryRow[],
+  links: Record<string, string | undefined>,
+  startedAt: string,
+): { title: string; html: string } {
   const passed = rows.every((r) => r.result === 'PASS');
   const body = rows
     .map((r) => {
@@ -134,13 +139,12 @@ export function indexPage(rows: SummaryRow[], links: Record<string, string | und
       return `<tr class="${r.result}"><td>${name}${failed}</td>${rest}</tr>`;
     })
     .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stress suite: ${passed ? 'PASS' : 'FAIL'}</title>
-<style>body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;padding:0 16px}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e7eb;padding:6px 8px;text-align:left}
-tr.FAIL td:nth-child(2){color:#dc2626;font-weight:700}tr.PASS td:nth-child(2){color:#16a34a;font-weight:700}.gate{color:#dc2626;font-size:12px}</style>
-</head><body><h1 id="suite-verdict">Stress suite: ${passed ? 'PASS' : 'FAIL'}</h1><p>Started ${escapeMarkup(startedAt)}</p>
+  const title = `Stress suite: ${passed ? 'PASS' : 'FAIL'}`;
+  return {
+    title,
+    html: `<h1 id="suite-verdict">${title}</h1><p>Started ${escapeMarkup(startedAt)}</p>
 <table><thead><tr>${HEADERS.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
 ${body}
-</tbody></table></body></html>
-`;
+</tbody></table>`,
+  };
 }

@@ -11,6 +11,10 @@ export interface RenderedReport {
   charts: { id: string; points: number; canvas: boolean }[];
   verdict: string;
   gateRows: { status: string; gate: string }[];
+  /** The baseline comparison table: one row per figure. */
+  baselineRows: { figure: string; baseline: string; current: string; result: string }[];
+  /** Links in the page (the trend index links each run's files). */
+  links: string[];
   loadMs: number;
 }
 
@@ -46,15 +50,22 @@ export async function openReport(htmlFile: string, screenshot?: string): Promise
     const charts = await page.evaluate(
       () => (globalThis as unknown as { __charts: RenderedReport['charts'] }).__charts,
     );
-    const verdict = (await page.textContent('#verdict')) ?? '';
+    const verdict = (await (await page.$('#verdict'))?.textContent()) ?? '';
     const gateRows = await page.$$eval('#gates tbody tr', (rows) =>
       rows.map((r) => ({
         status: r.querySelector('td.status')?.textContent ?? '',
         gate: r.querySelector('code')?.textContent ?? '',
       })),
     );
+    const baselineRows = await page.$$eval('#baseline tbody tr', (rows) =>
+      rows.map((r) => {
+        const cells = [...r.querySelectorAll('td')].map((td) => td.textContent ?? '');
+        return { figure: cells[0] ?? '', baseline: cells[1] ?? '', current: cells[2] ?? '', result: cells[5] ?? '' };
+      }),
+    );
+    const links = await page.$$eval('a[href]', (anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
-    return { errors, charts, verdict, gateRows, loadMs };
+    return { errors, charts, verdict, gateRows, baselineRows, links, loadMs };
   } finally {
     await browser.close();
   }

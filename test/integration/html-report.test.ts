@@ -1,39 +1,126 @@
-// A real run's HTML report, opened in headless Chromium: it draws, it is offline, and
-// its verdict table is the run's gates. A screenshot is kept in test-artifacts/.
+// Real runs' HTML reports, opened in headless Chromium: every chart draws (a 1-second
+// burst and a 30-second run alike), offline, the verdict table is the run's gates; a
+// regression against a baseline fails the run and shows side by side; the index page
+// trends every kept run. Screenshots are kept in test-artifacts/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
-import { ROOT, startTarget } from '../../target/launch.ts';
-import { runScenario } from '../helpers/artillery.ts';
+import { processedCountEnv, ROOT, startTarget } from '../../target/launch.ts';
+import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 import { openReport } from '../helpers/browser.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const reportOf = (run: { reportsDir: string; verdict?: { files: { html: string } } | undefined }) =>
+  path.join(run.reportsDir, run.verdict?.files.html ?? 'missing.html');
+
+function assertEveryChartDraws(charts: { id: string; points: number; canvas: boolean }[]): void {
+  for (const chart of charts) assert.ok(chart.canvas && chart.points > 0, `${chart.id} drew ${chart.points} points`);
+}
+
+/** The independent fixture receiver (test/fixtures/receiver.ts), on a port of its choosing. */
+async function startReceiver(args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'test/fixtures/receiver.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${output}`)), 10_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}: ${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
 
 describe('HTML report', () => {
-  it('written after a run with a failing gate: draws every chart, offline, verdict table = gates', async () => {
+  it('a 1-second burst: every request drawn by dispatch offset and outcome, every chart draws', async () => {
+    const target = await startTarget();
+    const run = await runJudgedScenario('burst', target.url, processedCountEnv(target.url)).finally(() =>
+      target.stop(),
+    );
+    assert.equal(run.code, 0, run.output);
+    const page = await openReport(reportOf(run), path.join(ARTIFACTS, 'report-burst.png'));
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(
+      page.charts.map((c) => c.id),
+      ['rate', 'burst-scatter', 'latency-histogram', 'latency-cdf', 'outcomes-per-second', 'memory', 'cpu'],
+    );
+    assertEveryChartDraws(page.charts);
+    assert.equal(page.charts.find((c) => c.id === 'burst-scatter')?.points, 100, 'one point per request');
+    const html = readFileSync(reportOf(run), 'utf8');
+    for (const outcome of ['accepted', 'duplicate', 'rate_limited'])
+      assert.match(html, new RegExp(`"label":"${outcome}"`));
+  });
+
+  it('a 30-second run: per-request timeline, histogram, CDF, outcomes per second; settings as a table', async () => {
+    const target = await startTarget();
+    const run = await runScenario('sustained', target.url, processedCountEnv(target.url)).finally(() => target.stop());
+    assert.equal(run.code, 0, run.output);
+    const page = await openReport(reportOf(run), path.join(ARTIFACTS, 'report-sustained.png'));
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(
+      page.charts.map((c) => c.id),
+      ['rate', 'request-timeline', 'latency-histogram', 'latency-cdf', 'outcomes-per-second', 'memory', 'cpu'],
+    );
+    assertEveryChartDraws(page.charts);
+    assert.ok((page.charts.find((c) => c.id === 'request-timeline')?.points ?? 0) >= 2900, 'one point per request');
+    const html = readFileSync(reportOf(run), 'utf8');
+    assert.match(html, /sustained: 100\/s for 30 s/);
+    assert.doesNotMatch(html, /\{&quot;|\{"name"/, 'no raw JSON in the settings table');
+    const files = readdirSync(run.reportsDir).filter((f) => f !== 'artillery.json' && f !== 'index.html');
+    const stamp = /(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d)/.exec(run.verdict?.files.html ?? '')?.[1];
+    assert.ok(stamp && files.every((f) => f.includes(stamp)), `one stamp for every file of the run: ${files}`);
+  });
+
+  it('written after a run with a failing gate: the limiter drawn against its band; verdict table = gates', async () => {
     const target = await startTarget(['--workers', '2', '--fault', 'no-rate-limit']);
     const [webhook] = await provisionWebhooks(target.url, readSettings({}), 1);
     assert.ok(webhook);
-    const run = await runScenario('rate-limit', target.url, {
+    const run = await runJudgedScenario('rate-limit', target.url, {
       WEBHOOK_TOKEN: webhook.token,
       WEBHOOK_SECRET: webhook.secret,
     }).finally(() => target.stop());
     assert.equal(run.code, 1, run.output);
-    const html = path.join(run.reportsDir, run.verdict?.files.html ?? 'missing.html');
-    mkdirSync(ARTIFACTS, { recursive: true });
+    const html = reportOf(run);
     const page = await openReport(html, path.join(ARTIFACTS, 'report-rate-limit.png'));
-
     assert.deepEqual(page.errors, []);
     assert.deepEqual(
       page.charts.map((c) => c.id),
-      ['rate', 'latency', 'outcomes', 'memory', 'cpu'],
+      [
+        'rate',
+        'burst-scatter',
+        'limit-timeline',
+        'latency-histogram',
+        'latency-cdf',
+        'outcomes-per-second',
+        'memory',
+        'cpu',
+      ],
     );
-    for (const chart of page.charts)
-      assert.ok(chart.canvas && chart.points > 0, `${chart.id} drew ${chart.points} points`);
+    assertEveryChartDraws(page.charts);
     assert.equal(page.verdict, 'FAIL');
     assert.deepEqual(
       page.gateRows,
@@ -48,9 +135,91 @@ describe('HTML report', () => {
     assert.ok(!run.output.includes(webhook.secret), 'the webhook secret is not in the console');
   });
 
+  it('baseline (independent receiver): every 5th answer 120 ms late fails only the baseline row; a control passes; the index trends all runs', async () => {
+    const tolerances = path.join(mkdtempSync(path.join(tmpdir(), 'tolerances-')), 'tolerances.json');
+    // Wide enough for a loaded test machine; every 5th answer 120 ms late is still beyond it.
+    writeFileSync(
+      tolerances,
+      JSON.stringify({ 'http.response_time.p95': '+100% +60', 'http.response_time.p99': 'off' }),
+    );
+    const credentials = { WEBHOOK_TOKEN: 'trader1', WEBHOOK_SECRET: 'unused-secret', WEBHOOK_PATH: '/hook/{token}' };
+    const runOn = async (args: string[], env: Record<string, string> = {}) => {
+      const receiver = await startReceiver(args);
+      try {
+        return await runScenario('hft', receiver.url, { ...credentials, ...env });
+      } finally {
+        await receiver.stop();
+      }
+    };
+    // The baseline must be a passing run (a loaded machine may push p95 past the scenario's 200 ms).
+    let baseline = await runOn([]);
+    for (let i = 1; i < 3 && baseline.code !== 0; i++) baseline = await runOn([]);
+    assert.equal(baseline.code, 0, baseline.output);
+    const compared = { BASELINE_DIR: baseline.reportsDir, BASELINE_TOLERANCES: tolerances };
+    const control = await runOn([], compared);
+    assert.equal(control.code, 0, control.output);
+    assert.match(control.output, /Baseline: comparing with .*hft-.*\.verdict\.json/);
+    const slow = await runOn(['--slow-every', '5', '--slow-ms', '120'], compared);
+    assert.equal(slow.code, 1, slow.output);
+    assert.deepEqual(
+      failedGates(slow).map((g) => g.replace(/\d+(\.\d+)?/g, 'N')),
+      ['baseline: http.response_time.pN N vs baseline N (tolerance +N% +N: at most N)'],
+      slow.output,
+    );
+    assert.match(
+      slow.output,
+      /FAIL: baseline: http\.response_time\.p95 [\d.]+ vs baseline [\d.]+ \(tolerance \+100% \+60/,
+    );
+    const junit = readFileSync(path.join(slow.reportsDir, slow.verdict?.files.junit ?? ''), 'utf8');
+    assert.match(junit, /<failure message="gate failed: baseline: http\.response_time\.p95/);
+
+    const page = await openReport(reportOf(slow), path.join(ARTIFACTS, 'report-baseline.png'));
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(
+      page.baselineRows.map((r) => [r.figure, r.result]),
+      [
+        ['p50 response (ms)', 'PASS'],
+        ['p95 response (ms)', 'REGRESSION'],
+        ['as expected (%)', 'PASS'],
+        ['rate-limited (%)', 'PASS'],
+        ...page.baselineRows.slice(4).map((r) => [r.figure, 'PASS']),
+      ],
+    );
+    assert.equal(page.verdict, 'FAIL');
+
+    // One scenario, two runs: the compare command says the same.
+    const verdictOf = (run: typeof slow) =>
+      path.join(run.reportsDir, `${run.verdict?.files.html.replace(/\.html$/, '')}.verdict.json`);
+    const cli = spawnSync(
+      process.execPath,
+      ['scripts/report.ts', '--compare', verdictOf(baseline), verdictOf(slow), '--tolerances', tolerances],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(cli.status, 1, cli.stdout + cli.stderr);
+    assert.match(cli.stdout, /^FAIL: baseline: http\.response_time\.p95 /m);
+
+    // The trend page of a folder keeping all three runs.
+    const kept = mkdtempSync(path.join(tmpdir(), 'kept-'));
+    for (const run of [baseline, control, slow])
+      for (const f of readdirSync(run.reportsDir))
+        if (f !== 'artillery.json') copyFileSync(path.join(run.reportsDir, f), path.join(kept, f));
+    const index = spawnSync(process.execPath, ['scripts/report.ts', '--index', kept], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(index.status, 0, index.stderr);
+    const trend = await openReport(path.join(kept, 'index.html'), path.join(ARTIFACTS, 'trend.png'));
+    assert.deepEqual(trend.errors, []);
+    assert.deepEqual(
+      trend.charts.map((c) => c.id),
+      ['trend-0'],
+    );
+    assert.ok((trend.charts[0]?.points ?? 0) >= 6, 'p95 and as-expected of three runs');
+    for (const run of [baseline, control, slow]) assert.ok(trend.links.includes(run.verdict?.files.html ?? '?'));
+    assert.ok(trend.links.some((l) => l.startsWith('server_health_report_hft-')));
+    assert.ok(trend.links.some((l) => l.startsWith('monitor_hft-')));
+  });
+
   it('npm run report rebuilds a report from the saved --output JSON', async () => {
     const target = await startTarget();
-    const run = await runScenario('rate-limit', target.url).finally(() => target.stop());
+    const run = await runJudgedScenario('rate-limit', target.url).finally(() => target.stop());
     const input = path.join(run.reportsDir, 'artillery.json');
     const verdictFile = path.join(run.reportsDir, `${run.verdict?.files.html.replace(/\.html$/, '')}.verdict.json`);
     const out = path.join(run.reportsDir, 'rebuilt.html');

@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { threadId } from 'node:worker_threads';
 import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
+import { baselineGates, compareFigures, parseTolerance, resolveTolerances } from '../../plugins/verdict/baseline.ts';
 import { buildCharts, requestedMean } from '../../plugins/verdict/chart-data.ts';
 import { downsampleMax } from '../../plugins/verdict/downsample.ts';
 import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
 import { renderJunit } from '../../plugins/verdict/junit.ts';
+import { keyFigures } from '../../plugins/verdict/key-figures.ts';
 import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
 import { publicSettings, type RunData } from '../../plugins/verdict/run-data.ts';
+import {
+  appendRequest,
+  collectRequests,
+  type RequestColumns,
+  type RequestRecord,
+  recordDir,
+  startRecording,
+} from '../../request-record/index.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { SUITE, selectScenarios, stopsSuite } from '../../scripts/lib/suite-order.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
@@ -214,5 +227,170 @@ describe('memory chart', () => {
     const run = { periods: [], health, settings: undefined } as unknown as RunData;
     const memory = buildCharts(run).find((c) => c.id === 'memory');
     assert.deepEqual(memory?.series.find((s) => s.label === 'leak trend')?.values, [null, null, 102, 103]);
+  });
+});
+
+function columns(records: RequestRecord[]): RequestColumns {
+  const outcomes = [...new Set(records.map((r) => r.outcome))];
+  return {
+    count: records.length,
+    sentAt: Float64Array.from(records, (r) => r.sentAt),
+    dispatchOffsetMs: Float32Array.from(records, (r) => r.dispatchOffsetMs ?? Number.NaN),
+    latencyMs: Float32Array.from(records, (r) => r.latencyMs ?? Number.NaN),
+    status: Uint16Array.from(records, (r) => r.status ?? 0),
+    outcome: Uint8Array.from(records, (r) => outcomes.indexOf(r.outcome)),
+    webhook: Uint16Array.from(records, (r) => r.webhook),
+    outcomes,
+  };
+}
+
+describe('per-request record', () => {
+  it('workers append 24-byte records; the main thread merges them in time order and removes the files', () => {
+    const dir = recordDir();
+    startRecording(dir);
+    const t0 = Date.now();
+    appendRequest({
+      sentAt: t0 + 5,
+      dispatchOffsetMs: 0.5,
+      latencyMs: 12.5,
+      status: 429,
+      outcome: 'rate_limited',
+      webhook: 3,
+    });
+    appendRequest({ sentAt: t0, dispatchOffsetMs: 0, latencyMs: 10, status: 200, outcome: 'accepted', webhook: 3 });
+    appendRequest({
+      sentAt: t0 + 9,
+      dispatchOffsetMs: undefined,
+      latencyMs: undefined,
+      status: undefined,
+      outcome: 'timed_out',
+      webhook: 1,
+    });
+    assert.equal(statSync(path.join(dir, `${threadId}.bin`)).size, 3 * 24);
+    const r = collectRequests(dir);
+    assert.ok(r);
+    assert.equal(r.count, 3);
+    assert.deepEqual([...r.sentAt], [t0, t0 + 5, t0 + 9]);
+    assert.deepEqual(
+      [...r.outcome].map((k) => r.outcomes[k]),
+      ['accepted', 'rate_limited', 'timed_out'],
+    );
+    assert.deepEqual([...r.status], [200, 429, 0]);
+    assert.ok(Number.isNaN(r.latencyMs[2] as number) && Number.isNaN(r.dispatchOffsetMs[2] as number));
+    assert.deepEqual([...r.webhook], [3, 3, 1]);
+    assert.equal(existsSync(dir), false, 'no file left behind');
+  });
+
+  it('a burst draws every request by dispatch offset, coloured by outcome, and the limiter against its band', () => {
+    const t0 = 1_700_000_000_000;
+    const records = Array.from({ length: 20 }, (_, i) => ({
+      sentAt: t0 + i * 0.02,
+      dispatchOffsetMs: i * 0.02,
+      latencyMs: 5 + i,
+      status: i === 0 ? 200 : i < 5 ? 409 : 429,
+      outcome: i === 0 ? 'accepted' : i < 5 ? 'duplicate' : 'rate_limited',
+      webhook: 0,
+    }));
+    const run = {
+      periods: [],
+      settings: undefined,
+      health: undefined,
+      aggregate: { counters: { 'webhook.limit_band_min': 4, 'webhook.limit_band_max': 6, 'webhook.limit_allowed': 5 } },
+      requests: columns(records),
+    } as unknown as RunData;
+    const charts = buildCharts(run);
+    assert.deepEqual(
+      charts.map((c) => c.id),
+      ['rate', 'burst-scatter', 'limit-timeline', 'latency-histogram', 'latency-cdf', 'outcomes-per-second'],
+    );
+    const scatter = charts.find((c) => c.id === 'burst-scatter');
+    assert.deepEqual(
+      scatter?.series.map((s) => [s.label, s.values.filter((v) => v !== null).length]),
+      [
+        ['accepted', 1],
+        ['duplicate', 4],
+        ['rate_limited', 15],
+      ],
+    );
+    const limit = charts.find((c) => c.id === 'limit-timeline');
+    assert.equal(limit?.series[0]?.values.at(-1), 5);
+    assert.deepEqual(
+      limit?.series.slice(1).map((s) => s.values[0]),
+      [4, 6],
+    );
+  });
+
+  it('one hour at 100 requests/s stays small: per-second buckets, peaks kept', () => {
+    const t0 = 1_700_000_000_000;
+    const records = Array.from({ length: 360_000 }, (_, i) => ({
+      sentAt: t0 + i * 10,
+      dispatchOffsetMs: undefined,
+      latencyMs: i === 200_000 ? 900 : 20,
+      status: 200,
+      outcome: 'accepted',
+      webhook: i % 20,
+    }));
+    const run = { periods: [], settings: undefined, health: undefined, aggregate: {}, requests: columns(records) };
+    const charts = buildCharts(run as unknown as RunData);
+    for (const c of charts) assert.ok(c.xs.length <= 1200, `${c.id} has ${c.xs.length} points`);
+    const timeline = charts.find((c) => c.id === 'request-timeline');
+    const peaks = timeline?.series.find((s) => s.label === 'max')?.values ?? [];
+    assert.equal(Math.max(...(peaks as number[])), 900);
+  });
+});
+
+describe('baseline comparison', () => {
+  const base = { 'http.response_time.p95': 10, as_expected_pct: 100, 'server.memory_growth_mb': null };
+  it('reads tolerances as relative, absolute, the larger of both, either way, or off', () => {
+    assert.deepEqual(parseTolerance('p95', '+20% +5'), { up: true, down: false, pct: 20, abs: 5 });
+    assert.deepEqual(parseTolerance('x', '±10%'), { up: true, down: true, pct: 10, abs: 0 });
+    assert.deepEqual(parseTolerance('x', '-2'), { up: false, down: true, pct: 0, abs: 2 });
+    assert.throws(
+      () => parseTolerance('http.response_time.p95', '20 percent'),
+      /tolerance for http\.response_time\.p95 is "20 percent": write e\.g\./,
+    );
+    assert.throws(() => resolveTolerances({ 'http.p95': '+1' }, undefined), /unknown figure "http\.p95"/);
+  });
+  it('a figure beyond its tolerance is a regression, a failing gate naming both values and the tolerance', () => {
+    const tolerances = { 'http.response_time.p95': '+20% +1', as_expected_pct: '-2', 'server.memory_growth_mb': '+5' };
+    const within = compareFigures(base, { 'http.response_time.p95': 12, as_expected_pct: 98.5 }, tolerances);
+    assert.deepEqual(
+      within.map((c) => c.result),
+      ['pass', 'pass'],
+      'memory growth measured in neither run is not compared',
+    );
+    const worse = compareFigures(base, { 'http.response_time.p95': 12.5, as_expected_pct: 97 }, tolerances);
+    assert.deepEqual(
+      worse.map((c) => [c.result, c.limit]),
+      [
+        ['regression', { high: 12 }],
+        ['regression', { low: 98 }],
+      ],
+    );
+    const gates = baselineGates(worse);
+    assert.equal(
+      gates[0]?.expression,
+      'baseline: http.response_time.p95 12.5 vs baseline 10 (tolerance +20% +1: at most 12)',
+    );
+    assert.ok(gates.every((g) => !g.passed && g.strict));
+    const unmeasured = compareFigures(base, { as_expected_pct: 100 }, tolerances);
+    assert.equal(unmeasured[0]?.result, 'not measured');
+    const newFigure = compareFigures(base, { 'server.memory_growth_mb': 3 }, tolerances);
+    assert.deepEqual(baselineGates(newFigure).at(-1)?.strict, false, 'a figure the baseline lacks only warns');
+  });
+  it('key figures come from the aggregate: percentiles, shares of sent, server figures', () => {
+    const figures = keyFigures({
+      counters: { 'webhook.sent': 200, 'webhook.as_expected': 199, 'webhook.rate_limited': 20 },
+      summaries: { 'http.response_time': { median: 3, p95: 7.123, p99: 9 } },
+    });
+    assert.deepEqual(figures, {
+      'http.response_time.p50': 3,
+      'http.response_time.p95': 7.12,
+      'http.response_time.p99': 9,
+      as_expected_pct: 99.5,
+      rate_limited_pct: 10,
+      'server.memory_growth_mb': null,
+      'server.leak_slope_mb_per_min': null,
+    });
   });
 });
