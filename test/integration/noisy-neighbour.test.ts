@@ -19,7 +19,7 @@ describe('noisy-neighbour against real nginx limit_req', { skip }, () => {
       const run = await runScenario('noisy-neighbour', nginx.url, CREDENTIALS);
       assert.deepEqual(failedGates(run), [], run.output);
       assert.equal(run.code, 0, run.output);
-      assert.equal(run.counters['neighbours.accepted'], run.counters['neighbours.sent']);
+      assert.ok((run.counters['neighbours.accepted'] ?? 0) >= 0.95 * (run.counters['neighbours.sent'] ?? 1));
       assert.ok((run.counters['noisy.rate_limited'] ?? 0) / (run.counters['noisy.sent'] ?? 1) >= 0.8);
     } finally {
       await nginx.stop();
