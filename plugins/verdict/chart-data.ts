@@ -31,6 +31,8 @@ function spanOf(xs: number[], tail: number): [number, number] {
 
 const MB = 1024 * 1024;
 const MAX_POINTS = 1200;
+// Display order of processors/lib/classify.ts OUTCOMES, copied on purpose: a plugin imports nothing
+// outside its folder (issue 10 moves the one list into a shared package). Unknown outcomes still draw.
 const OUTCOMES = [
   'accepted',
   'duplicate',
