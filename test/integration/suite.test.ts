@@ -58,7 +58,7 @@ describe('npm run stress', () => {
     assert.match(output, /^idempotency\s+PASS/m);
     assert.match(readFileSync(path.join(dir, 'index.html'), 'utf8'), /Stress suite: PASS/);
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
-    assert.equal((junit.match(/<testcase /g) ?? []).length, 11, 'rate-limit has 6 gates, idempotency 5');
+    assert.equal((junit.match(/<testcase /g) ?? []).length, 12, 'rate-limit has 6 gates, idempotency 6');
     assert.doesNotMatch(junit, /<failure/);
   });
 
