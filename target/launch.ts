@@ -18,13 +18,14 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
-export async function startTarget(args: string[] = []): Promise<RunningTarget> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'target/main.ts'), '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * The URL a child announces with "listening on http://...": the reference target, and the
+ * independent receivers of the tests. Rejects with what it printed if it exits first or takes 10 s.
+ */
+export function listeningUrl(child: ChildProcess, name: string): Promise<string> {
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reference target did not start within 10 s: ${output}`)), 10_000);
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 10 s: ${output}`)), 10_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -37,9 +38,16 @@ export async function startTarget(args: string[] = []): Promise<RunningTarget> {
     child.stderr?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`reference target exited with ${code}: ${output.trim()}`));
+      reject(new Error(`${name} exited with ${code}: ${output.trim()}`));
     });
   });
+}
+
+export async function startTarget(args: string[] = []): Promise<RunningTarget> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'target/main.ts'), '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await listeningUrl(child, 'reference target');
   return {
     url,
     pid: child.pid ?? 0,

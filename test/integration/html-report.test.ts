@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
-import { processedCountEnv, ROOT, startTarget } from '../../target/launch.ts';
+import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../target/launch.ts';
 import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 import { openReport } from '../helpers/browser.ts';
 
@@ -30,21 +30,7 @@ async function startReceiver(args: string[]): Promise<{ url: string; stop: () =>
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'test/fixtures/receiver.ts'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${output}`)), 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}: ${output}`)));
-  });
+  const url = await listeningUrl(child, 'receiver');
   return {
     url,
     stop: async () => {

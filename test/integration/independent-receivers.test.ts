@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from '../../target/launch.ts';
+import { listeningUrl, ROOT } from '../../target/launch.ts';
 import { type ArtilleryRun, failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 interface Receiver {
@@ -19,21 +19,7 @@ async function startReceiver(args: string[]): Promise<Receiver> {
   const child = spawn(process.execPath, [path.join(ROOT, 'test/fixtures/receiver.ts'), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`receiver did not start: ${output}`)), 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}: ${output}`)));
-  });
+  const url = await listeningUrl(child, 'receiver');
   return { url, child };
 }
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT, startTarget } from '../../target/launch.ts';
+import { listeningUrl, ROOT, startTarget } from '../../target/launch.ts';
 import { failedGates, runScenario } from '../helpers/artillery.ts';
 
 const EXPECT_GATE = 'plugins.expect.failed == 0 and plugins.expect.ok > 0';
@@ -132,18 +132,7 @@ describe('preflight (artillery-plugin-expect)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        const timer = setTimeout(() => reject(new Error(`receiver did not start: ${output}`)), 10_000);
-        child.stdout.on('data', (c: Buffer) => {
-          output += c.toString();
-          const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
+      const url = await listeningUrl(child, 'receiver');
       const env = { WEBHOOK_TOKEN: 'trader1', WEBHOOK_SECRET: 'unused', WEBHOOK_PATH: '/hook/{token}' };
       const passing = await runScenario('preflight', url, env);
       assert.deepEqual(failedGates(passing), [], passing.output);
