@@ -58,6 +58,11 @@ export function startRecording(dir: string = recordDir()): void {
   mkdirSync(dir, { recursive: true });
 }
 
+/** Removes the record without reading it: for runs that end before their report is written. */
+export function discardRecording(dir: string = recordDir()): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
 interface Writer {
   fd: number;
   names: string[];

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { collectRequests, startRecording } from '../../request-record/index.ts';
+import { collectRequests, discardRecording, startRecording } from '../../request-record/index.ts';
 import type { HealthReport } from '../server-monitor/health-report.ts';
 import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
 import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
@@ -90,6 +90,8 @@ export class Plugin {
     const periods: PeriodStats[] = [];
     // Workers append one record per request from here on; merged (and removed) when the run is written.
     startRecording();
+    // A run that ends early (a configuration error's exit 2, a failed write) leaves no record behind.
+    process.once('exit', () => discardRecording());
     // Read when ensure has judged, so metrics other plugins add to the report at `done` are included.
     let finalReport: AggregateReport = {};
     let health: { file: string; report: HealthReport } | undefined;

@@ -1,7 +1,7 @@
 // Bad input ends the run before load with one line that says what is wrong and what to do,
 // a non-zero exit, and no secret in the output; a verdict that cannot be written fails the run.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,9 +66,16 @@ describe('clear errors', () => {
   });
 
   it('an unknown signing scheme', async () => {
+    const records = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('webhook-requests-')));
+    const before = records();
     const run = await runScenario('rate-limit', target.url, { SIGNING_SCHEME: 'rot13' });
     assert.notEqual(run.code, 0);
     assert.match(packErrors(run.output).join('\n'), /SIGNING_SCHEME="rot13" is not one of plain, github/);
+    // The per-request record the verdict plugin started is removed too: no litter in the temp folder.
+    assert.deepEqual(
+      [...records()].filter((f) => !before.has(f)),
+      [],
+    );
   });
 
   it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
