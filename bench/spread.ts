@@ -6,7 +6,7 @@
 // Not niced on purpose: the spread is the measurement.
 //   npm run bench:spread [-- --runs 20]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,7 @@ async function scenarioSpreadMs(scenario: string, target: string): Promise<numbe
   const report = JSON.parse(readFileSync(out, 'utf8')) as {
     aggregate: { summaries: Record<string, Record<string, number>> };
   };
+  rmSync(dir, { recursive: true, force: true });
   return report.aggregate.summaries['burst.dispatch_spread_ms']?.max ?? Number.NaN;
 }
 

@@ -1,6 +1,6 @@
 // Runs the real artillery CLI on a pack scenario and collects what a user or CI sees:
 // the exit code, the console, the --output JSON and the verdict file.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
@@ -14,6 +14,12 @@ export interface ArtilleryRun {
   counters: Record<string, number>;
 }
 
+// Each run's reports folder is read by its test, then removed when the test file's process ends.
+const reportDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function runScenario(
   scenario: string,
   target: string | undefined,
@@ -21,6 +27,7 @@ export async function runScenario(
   options: { overrides?: string } = {},
 ): Promise<ArtilleryRun> {
   const reportsDir = mkdtempSync(path.join(tmpdir(), `pack-${scenario}-`));
+  reportDirs.push(reportsDir);
   const jsonPath = path.join(reportsDir, 'artillery.json');
   let output = '';
   const code = await runArtillery(`scenarios/${scenario}.yml`, {
