@@ -8,14 +8,13 @@
 //   npm run bench:leak -- --reanalyse /tmp/leak-bench   (the current rule on the kept reports' samples)
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyseMemory } from '../plugins/server-monitor/analysis.ts';
 import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
 import { runArtillery } from '../scripts/lib/artillery-cli.ts';
-import { ROOT, startTarget } from '../target/launch.ts';
+import { freePort, ROOT, startTarget } from '../target/launch.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,14 +38,6 @@ interface Outcome {
 interface Server {
   url: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 /** uvicorn --workers 2 (Debian's python3-uvicorn) on the tests' bare ASGI receiver. */

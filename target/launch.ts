@@ -2,6 +2,7 @@
 // reports the URL it listens on; used by the suite runner, tests and benchmarks.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -22,6 +23,15 @@ export interface RunningTarget {
  * The URL a child announces with "listening on http://...": the reference target, and the
  * independent receivers of the tests. Rejects with what it printed if it exits first or takes 10 s.
  */
+/** A loopback port free at this moment (nothing listens on it once this returns). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
 export function listeningUrl(child: ChildProcess, name: string): Promise<string> {
   let output = '';
   return new Promise<string>((resolve, reject) => {

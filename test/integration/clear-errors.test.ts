@@ -2,22 +2,13 @@
 // a non-zero exit, and no secret in the output; a verdict that cannot be written fails the run.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileStamp } from '../../plugins/verdict/verdict-file.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
-import { processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
+import { freePort, processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 1;
-}
 
 function packErrors(output: string): string[] {
   return output.split('\n').filter((line) => /^(webhook-stress-pack|server-monitor): /.test(line));
@@ -31,7 +22,7 @@ after(async () => target.stop());
 
 describe('clear errors', () => {
   it('unreachable target: the monitor finds nothing listening on its port', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const run = await runScenario('rate-limit', `http://127.0.0.1:${port}`);
     assert.equal(run.code, 2);
     assert.deepEqual(packErrors(run.output), [
@@ -40,7 +31,7 @@ describe('clear errors', () => {
   });
 
   it('unreachable target with the monitor off: provisioning says so', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const run = await runScenario('rate-limit', `http://127.0.0.1:${port}`, { SERVER_MONITOR: 'off' });
     assert.equal(run.code, 2);
     assert.deepEqual(packErrors(run.output), [
@@ -79,7 +70,7 @@ describe('clear errors', () => {
   });
 
   it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const run = await runScenario('idempotency', target.url, {
       PROCESSED_COUNT_URL: `http://127.0.0.1:${port}/metrics?key=Pr0cessed-Key`,
       PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',

@@ -8,14 +8,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
 import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
-import { ROOT } from '../../target/launch.ts';
+import { freePort, ROOT } from '../../target/launch.ts';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -55,14 +54,6 @@ const cmdline = (pid: number) => {
     return '';
   }
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 interface Tree {
   url: string;
