@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startTarget } from '../reference-server/launch.ts';
 import { ARTILLERY } from '../scripts/lib/artillery-cli.ts';
-import { startTarget } from '../target/launch.ts';
 import { cpuSecondsOf, median } from './cpu-of.ts';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 // Runs a command under bash and returns the CPU seconds (user + system) of its process tree.
 import { spawn } from 'node:child_process';
-import { ROOT } from '../target/launch.ts';
+import { ROOT } from '../reference-server/launch.ts';
 
 export async function cpuSecondsOf(argv: string[], env: Record<string, string> = {}): Promise<number> {
   const cmd = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');

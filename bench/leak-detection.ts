@@ -11,10 +11,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyseMemory } from '../plugins/server-monitor/analysis.ts';
-import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
+import { analyseMemory } from 'artillery-plugin-server-monitor';
+import type { HealthReport } from 'webhook-stress-common';
+import { freePort, ROOT, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from '../scripts/lib/artillery-cli.ts';
-import { freePort, ROOT, startTarget } from '../target/launch.ts';
 
 const { values } = parseArgs({
   options: {

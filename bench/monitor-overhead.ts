@@ -5,7 +5,7 @@
 // scan for the server's port). Prints figures; asserts nothing.
 //   npm run bench:monitor [-- --seconds 30 --rounds 3]
 import { parseArgs } from 'node:util';
-import { startTarget } from '../target/launch.ts';
+import { startTarget } from '../reference-server/launch.ts';
 import { cpuSecondsOf, median } from './cpu-of.ts';
 
 const { values } = parseArgs({

@@ -7,11 +7,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
-import type { Sample } from '../plugins/server-monitor/sampler.ts';
-import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
-import type { PeriodStats, RunData } from '../plugins/verdict/run-data.ts';
-import { appendRequest, closeWriter, collectRequests, startRecording } from '../request-record/index.ts';
+import type { HealthReport, Sample } from 'webhook-stress-common';
+import { type PeriodStats, type RunData, renderHtmlReport } from 'webhook-stress-report';
+import { appendRequest, closeWriter, collectRequests, startRecording } from '../packages/common/request-record.ts';
 import { openReport } from '../test/helpers/browser.ts';
 
 const HOUR_S = 3600;

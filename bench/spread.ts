@@ -11,8 +11,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from '../scripts/lib/artillery-cli.ts';
-import { startTarget } from '../target/launch.ts';
 import { median } from './cpu-of.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });

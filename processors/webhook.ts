@@ -3,8 +3,8 @@
 // sign the signal -> send -> classify the answer into webhook.* counters.
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { appendRequest } from '../request-record/index.ts';
-import { createClassifier, OUTCOMES, type Outcome, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import { appendRequest, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
+import { createClassifier, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
 import {
   appliesTo,
   HOSTILE_CLASSES,
@@ -23,7 +23,7 @@ import {
   type WebhookCredentials,
 } from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
-import { readSettings, resolveBaseUrl, type Settings, SettingsError } from './lib/settings.ts';
+import { readSettings, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator, type Signal } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
@@ -82,7 +82,7 @@ const workers = localWorkerCount(cpus().length);
 const webhookPicker = createWebhookPicker(workerSlot(threadId, workers));
 
 function baseUrlOf(context: Context): string {
-  return resolveBaseUrl(context.vars.target as string | undefined, settings);
+  return resolveTarget(context.vars.target as string | undefined, settings.baseUrl);
 }
 
 /** `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool` webhooks. */
@@ -301,7 +301,7 @@ function address(
         });
   // A provider retry names its event in `webhook-id` whatever the signing scheme (Svix does).
   if (eventId !== undefined) signed.headers['webhook-id'] = eventId;
-  const url = new URL(settings.receivePath.replace('{token}', sender.token), `${baseUrlOf(context)}/`);
+  const url = targetUrl(baseUrlOf(context), settings.receivePath.replace('{token}', sender.token));
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
   // Set here, not in each YAML, so SENDER_TIMEOUT_S is validated once and reaches every scenario.

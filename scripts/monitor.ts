@@ -2,9 +2,7 @@
 // The guide's stand-alone health monitor, beside a run in another terminal: the same
 // sampler, analysis and reports as the Artillery plugin, without Artillery.
 import { parseArgs } from 'node:util';
-import { MonitorConfigError, readMonitorConfig } from '../plugins/server-monitor/config.ts';
-import { createMonitor } from '../plugins/server-monitor/monitor.ts';
-import { SelectorError } from '../plugins/server-monitor/select-process.ts';
+import { createMonitor, MonitorConfigError, readMonitorConfig, SelectorError } from 'artillery-plugin-server-monitor';
 
 function main(): void {
   const { values } = parseArgs({

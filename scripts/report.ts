@@ -7,13 +7,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HealthReport } from '../plugins/server-monitor/health-report.ts';
-import { compareFigures, describeComparison, resolveTolerances } from '../plugins/verdict/baseline.ts';
-import { renderHtmlReport } from '../plugins/verdict/html-report.ts';
-import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
-import type { PeriodStats } from '../plugins/verdict/run-data.ts';
-import { writeTrendIndex } from '../plugins/verdict/trend-index.ts';
-import type { Verdict } from '../plugins/verdict/verdict-file.ts';
+import type { HealthReport } from 'webhook-stress-common';
+import {
+  type AggregateReport,
+  compareFigures,
+  describeComparison,
+  type PeriodStats,
+  renderHtmlReport,
+  resolveTolerances,
+  type Verdict,
+  writeTrendIndex,
+} from 'webhook-stress-report';
 
 function readJson<T>(file: string, what: string): T {
   let text: string;

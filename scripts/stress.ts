@@ -7,13 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { renderJunit } from '../plugins/verdict/junit.ts';
-import type { AggregateReport } from '../plugins/verdict/measured-values.ts';
-import { writeTrendIndex } from '../plugins/verdict/trend-index.ts';
-import { fileStamp, type Verdict } from '../plugins/verdict/verdict-file.ts';
+import { fileStamp } from 'webhook-stress-common';
+import { type AggregateReport, renderJunit, type Verdict, writeTrendIndex } from 'webhook-stress-report';
 import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
-import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../target/launch.ts';
+import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';

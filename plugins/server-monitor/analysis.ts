@@ -14,18 +14,7 @@
 //   per segment). A crash therefore never reads as a leak, nor hides one.
 // - Samples one second apart are autocorrelated (the heap does not forget), so n
 //   samples carry fewer than n independent observations: see effectiveSize.
-
-export interface LinearFit {
-  slope: number;
-  intercept: number;
-  /** 95 % confidence bounds of the slope. */
-  slopeLow: number;
-  slopeHigh: number;
-  n: number;
-  /** Independent observations the n samples are worth (AR(1)); n for a plain fit. */
-  nEffective: number;
-  segments: number;
-}
+import type { LinearFit, MemoryAnalysis } from 'webhook-stress-common';
 
 // Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond.
 const T_975 = [
@@ -161,27 +150,6 @@ export interface MemoryPoint {
   bytes: number;
   /** The set of worker processes; memory steps when it changes. */
   segment?: string;
-}
-
-export interface MemoryAnalysis {
-  baselineMb: number;
-  peakMb: number;
-  growthMb: number;
-  /** Memory in MB against minutes since `originAt`, fitted on samples from `warmupEndAt` on. */
-  trend: LinearFit | undefined;
-  originAt: number;
-  warmupEndAt: number;
-  /** MB the trend adds over the span after warm-up. */
-  trendGrowthMb: number;
-  /** Theil-Sen slope after warm-up, MB per minute: what the per-request figure is made of. */
-  robustSlopeMbPerMin: number | undefined;
-  /** Requests served over the fitted span, when known. */
-  requests: number | undefined;
-  /** KiB the trend retains per request served, when the request count is known. */
-  kibPerRequest: number | undefined;
-  /** Which floor decided: per request when requests are known, else per minute and MB. */
-  rule: 'per-request' | 'per-time';
-  leak: boolean;
 }
 
 const MB = 1024 * 1024;

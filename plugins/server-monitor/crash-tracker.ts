@@ -3,13 +3,7 @@
 // turns zombie or disappears, once per process. Short-lived children (a command run per
 // request) are tasks: counted, never crashes. The root dying is root_died; its orphaned
 // workers are still followed, and only their own later death is a crash.
-export interface TreeEvent {
-  at: number;
-  /** `restarted`: a remote process's start time changed (it died and came back). */
-  kind: 'worker_exited' | 'worker_started' | 'root_died' | 'restarted';
-  pid: number;
-}
-
+import type { TreeEvent } from 'webhook-stress-common';
 export interface ObservedProcess {
   startTicks: number;
   worker: boolean;

@@ -4,48 +4,7 @@
 // monitor_<scenario>-<stamp>.log and server_health_report_<scenario>-<stamp>.json.
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MemoryAnalysis } from './analysis.ts';
-import type { TreeEvent } from './crash-tracker.ts';
-import type { Sample } from './sampler.ts';
-
-export interface Alert {
-  at: number;
-  level: 'critical' | 'warning';
-  message: string;
-}
-
-export interface HealthSummary {
-  max_cpu_percent: number;
-  avg_cpu_percent: number;
-  max_memory_mb: number;
-  memory_growth_mb: number;
-  avg_response_time_ms: number | null;
-  total_alerts: number;
-  /** null where the source cannot see crashes (a metrics endpoint without process_start_time_seconds). */
-  worker_crashes: number | null;
-  worker_starts: number;
-  tasks_started: number;
-  root_died: boolean | null;
-  scrape_failures: number;
-  leak_detected: boolean;
-  leak_slope_mb_per_min: number | null;
-  leak_slope_ci95_mb_per_min: [number, number] | null;
-  memory_measure: 'pss' | 'rss';
-  samples: number;
-}
-
-export interface HealthReport {
-  scenario: string;
-  source: Record<string, unknown>;
-  started_at: string;
-  finished_at: string;
-  interrupted: boolean;
-  summary: HealthSummary;
-  memory: MemoryAnalysis;
-  alerts: Alert[];
-  process_events: TreeEvent[];
-  samples: Sample[];
-}
+import { type Alert, fileStamp, type HealthReport, type Sample } from 'webhook-stress-common';
 
 const MB = 1024 * 1024;
 
@@ -81,15 +40,6 @@ export interface HealthFiles {
   writeReport(report: HealthReport): string;
   /** A configuration error ended the run: remove what was written. */
   discard(): void;
-}
-
-/**
- * The stamp of a run's file names: a sortable, file-name-safe time, 2026-11-28T04-05-06.
- * The same rule as plugins/verdict/verdict-file.ts `fileStamp`, copied on purpose (a
- * plugin imports nothing from another); both are given the run's start time.
- */
-export function fileStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/:/g, '-');
 }
 
 /**

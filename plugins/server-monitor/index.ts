@@ -2,7 +2,7 @@
 // Runs in the main thread only: Artillery also loads plugins in every worker thread.
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { resolveBaseUrl } from '../../processors/lib/settings.ts';
+import { resolveTarget } from 'webhook-stress-common';
 import { type MonitorConfig, MonitorConfigError, type PluginOptions, readMonitorConfig } from './config.ts';
 import { HealthFilesError } from './health-report.ts';
 import { createMonitor, type Monitor, type Stats } from './monitor.ts';
@@ -34,6 +34,12 @@ interface ArtilleryGlobal {
 
 export const LEGACY_METRICS_FORMAT = false;
 
+// The stand-alone monitor (`npm run monitor`) and the leak benchmark use the same parts.
+export { analyseMemory } from './analysis.ts';
+export { MonitorConfigError, readMonitorConfig } from './config.ts';
+export { createMonitor } from './monitor.ts';
+export { SelectorError } from './select-process.ts';
+
 /** With the monitor off, server gates still show in the verdict, as not measured, but no longer fail the run. */
 function relaxServerGates(artillery: ArtilleryGlobal): void {
   const conditions = artillery.plugins.find((p) => p.name === 'ensure')?.plugin?.script?.config?.ensure?.conditions;
@@ -47,7 +53,7 @@ export class Plugin {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
-    const target = resolveBaseUrl(script.config.target, { baseUrl: process.env.BASE_URL || undefined });
+    const target = resolveTarget(script.config.target, process.env.BASE_URL || undefined);
     let monitor: Monitor;
     let config: MonitorConfig;
     try {

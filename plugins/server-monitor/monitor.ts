@@ -1,17 +1,12 @@
 // The monitor's state over one run: picks the source, samples on a timer, tracks
 // the process tree, raises alerts, and turns it all into Artillery metrics.
-import { analyseCpu, analyseMemory, interpolateCumulative, type MemoryAnalysis } from './analysis.ts';
+import type { Alert, HealthReport, MemoryAnalysis, Sample, TreeEvent } from 'webhook-stress-common';
+import { analyseCpu, analyseMemory, interpolateCumulative } from './analysis.ts';
 import { hasExplicitSelector, type MonitorConfig } from './config.ts';
-import {
-  type CrashTracker,
-  createCrashTracker,
-  createRestartTracker,
-  type RestartTracker,
-  type TreeEvent,
-} from './crash-tracker.ts';
-import { type Alert, alertLine, createHealthFiles, type HealthReport, sampleLine } from './health-report.ts';
+import { type CrashTracker, createCrashTracker, createRestartTracker, type RestartTracker } from './crash-tracker.ts';
+import { alertLine, createHealthFiles, sampleLine } from './health-report.ts';
 import { createRemoteSampler, type Scrape } from './remote-source.ts';
-import { clearSamplerCache, createLocalSampler, type Sample } from './sampler.ts';
+import { clearSamplerCache, createLocalSampler } from './sampler.ts';
 import { isLocalTarget, portOf, selectRootPid } from './select-process.ts';
 import { summarize } from './summary-metric.ts';
 

@@ -1,7 +1,7 @@
 // For a server that is not on this machine: memory and CPU from its Prometheus
 // metrics endpoint (process_resident_memory_bytes, process_cpu_seconds_total), and
 // process_start_time_seconds, which changes when the process restarts (a crash).
-import type { Sample } from './sampler.ts';
+import type { Sample } from 'webhook-stress-common';
 
 export interface Scrape {
   ok: boolean;

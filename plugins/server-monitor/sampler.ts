@@ -1,6 +1,7 @@
 // One sample of the server's whole process tree: RSS and CPU per process from
 // pidusage, PSS/threads/descriptors/state from /proc, connections of the tree.
 import pidusage from 'pidusage';
+import type { ProcessFigures, Sample } from 'webhook-stress-common';
 import {
   ageMs,
   establishedConnections,
@@ -15,42 +16,6 @@ import {
   threadCount,
   uptimeSeconds,
 } from './proc.ts';
-
-export interface ProcessFigures {
-  rssBytes: number;
-  pssBytes: number | undefined;
-  /** Percent of one core; undefined on a PID's first reading, which pidusage reports as ~0. */
-  cpuPercent: number | undefined;
-  threads: number | undefined;
-  openFiles: number;
-  /** Clock ticks since boot at the process's start (with the pid, its identity). */
-  startTicks: number;
-  ageMs: number;
-  /** A worker holds the server's listening socket, has lived workerMinAgeMs, or was there at the first sample. */
-  worker: boolean;
-}
-
-export interface Sample {
-  /** Milliseconds since the epoch. */
-  at: number;
-  rootAlive: boolean;
-  /** Live processes only: a zombie has exited, whatever /proc still lists. */
-  processes: Record<number, ProcessFigures>;
-  /** Followed processes seen as zombies (Z/X) at this sample. */
-  exited: number[];
-  /** Every process's PSS was read at this sample (not carried from an earlier one): the leak fit uses only these. */
-  pssRead?: boolean;
-  totals: {
-    rssBytes: number;
-    /** PSS summed over the live tree when every process's was readable, else RSS summed. */
-    memoryBytes: number;
-    memoryMeasure: 'pss' | 'rss';
-    cpuPercent: number;
-    threads: number;
-    openFiles: number;
-    connections: number;
-  };
-}
 
 export interface LocalSampler {
   sample(): Promise<Sample>;

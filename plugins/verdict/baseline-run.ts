@@ -1,18 +1,19 @@
-// Wires baseline.ts to a run: which baseline (BASELINE_DIR, a folder or a *.verdict.json),
+// Wires the report library's baseline comparison to a run: which baseline (BASELINE_DIR, a folder or a *.verdict.json),
 // which tolerances (defaults < config.plugins.verdict.baseline < BASELINE_TOLERANCES file),
 // and the gate rows at the end. A baseline that cannot be found is a failing row, not a crash.
 import {
+  type AggregateReport,
   BaselineError,
   baselineGates,
   type Comparison,
   compareFigures,
   findBaseline,
+  type GateResult,
+  keyFigures,
   resolveTolerances,
   type Tolerances,
-} from './baseline.ts';
-import { keyFigures } from './key-figures.ts';
-import type { AggregateReport } from './measured-values.ts';
-import type { GateResult, Verdict } from './verdict-file.ts';
+  type Verdict,
+} from 'webhook-stress-report';
 
 export type BaselineSetup =
   | { file: string; verdict: Verdict; tolerances: Tolerances; error?: undefined }

@@ -4,21 +4,26 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { collectRequests, discardRecording, startRecording } from '../../request-record/index.ts';
-import type { HealthReport } from '../server-monitor/health-report.ts';
-import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
-import { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
+import { collectRequests, discardRecording, type HealthReport, startRecording } from 'webhook-stress-common';
 import {
   type AggregateReport,
   describeMeasurements,
+  type EnsureConfig,
   flattenReport,
+  type GateResult,
+  gateExpressions,
+  gateMark,
+  invalidReason,
   measuredValues,
+  type PeriodStats,
+  type Phase,
+  publicSettings,
   sumPeriods,
-} from './measured-values.ts';
-import { type PeriodStats, type Phase, publicSettings } from './run-data.ts';
-import { writeTrendIndex } from './trend-index.ts';
-import { gateMark, invalidReason, validityAdvice } from './validity.ts';
-import { type GateResult, writeRunOutputs } from './verdict-file.ts';
+  validityAdvice,
+  writeRunOutputs,
+  writeTrendIndex,
+} from 'webhook-stress-report';
+import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
 
 interface EnsureCheck {
   original: string;

@@ -3,21 +3,8 @@
 // id in RESPONSE_ID_FIELD or an identical body (only when REPLAY_EVIDENCE names them,
 // since many receivers answer every acceptance with the same constant body).
 import { createHash } from 'node:crypto';
+import type { Outcome } from 'webhook-stress-common';
 import type { ReplayEvidence } from './settings.ts';
-
-export const OUTCOMES = [
-  'accepted',
-  'duplicate',
-  'rate_limited',
-  'auth_failed',
-  'invalid',
-  'not_found',
-  'server_error',
-  'unexpected',
-  'timed_out',
-  'transport_error',
-] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 
 export interface ResponseFacts {
   status: number;

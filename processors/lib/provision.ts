@@ -1,5 +1,6 @@
 // Obtains webhook credentials the way a user would: log in, then create webhooks.
 // Paths, body encoding and answer fields come from Settings, because receivers differ.
+import { targetUrl } from 'webhook-stress-common';
 import type { Settings } from './settings.ts';
 
 export interface WebhookCredentials {
@@ -16,7 +17,7 @@ function field(body: unknown, path: string): unknown {
 }
 
 async function post(baseUrl: string, path: string, init: RequestInit, timeoutMs: number): Promise<Response> {
-  const url = `${baseUrl}${path}`;
+  const url = targetUrl(baseUrl, path);
   try {
     return await fetch(url, { ...init, method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
@@ -135,7 +136,7 @@ export async function deleteWebhooks(
   const failures: string[] = [];
   for (const { token } of pool.webhooks) {
     try {
-      const response = await fetch(`${baseUrl}${path.replace('{token}', encodeURIComponent(token))}`, {
+      const response = await fetch(targetUrl(baseUrl, path.replace('{token}', encodeURIComponent(token))), {
         method: 'DELETE',
         headers: { authorization: `Bearer ${pool.accessToken}` },
         signal: AbortSignal.timeout(settings.requestTimeoutMs),

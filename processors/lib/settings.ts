@@ -5,8 +5,6 @@ import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
 import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
 
-export const DEFAULT_TARGET = 'http://127.0.0.1:8000';
-
 export interface Settings {
   baseUrl: string | undefined;
   credentials: { token: string; secret: string }[];
@@ -265,11 +263,4 @@ export function readSettings(env: Env): Settings {
       lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
     },
   };
-}
-
-/** `--target` wins; BASE_URL (the guide's name) applies when the scenario's default target is in force. */
-export function resolveBaseUrl(configTarget: string | undefined, settings: Pick<Settings, 'baseUrl'>): string {
-  const target = (configTarget ?? DEFAULT_TARGET).replace(/\/$/, '');
-  if (settings.baseUrl && target === DEFAULT_TARGET) return settings.baseUrl;
-  return target;
 }

@@ -1,7 +1,7 @@
 // Runs the project's own artillery CLI (with the project's Node 22) on one scenario file.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../../target/launch.ts';
+import { ROOT } from '../../reference-server/launch.ts';
 
 export const ARTILLERY = path.join(ROOT, 'node_modules/artillery/bin/run');
 

@@ -3,8 +3,8 @@
 // Count-shaped tests (100 HFT signals, a 100-signal burst, 20 against the limit,
 // 10 x 100 batches) are defined by their counts and are left as the guide wrote them.
 import { readFileSync } from 'node:fs';
+import type { Phase } from 'webhook-stress-report';
 import { parse } from 'yaml';
-import type { Phase } from '../../plugins/verdict/run-data.ts';
 
 export function scalePhases(phases: Phase[], durationFactor: number, rateFactor: number): Phase[] {
   return phases.map((phase) => {

@@ -1,7 +1,6 @@
 // The suite's closing summary in the guide's "Expected Results" form, as a console
 // table and as the index page linking each scenario's report.
-import { escapeMarkup } from '../../plugins/verdict/escape.ts';
-import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
+import { escapeMarkup, type Verdict } from 'webhook-stress-report';
 
 export interface ScenarioResult {
   scenario: string;

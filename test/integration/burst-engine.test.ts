@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { startTarget } from '../../target/launch.ts';
+import { startTarget } from '../../reference-server/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
 
 const CREDENTIALS = { WEBHOOK_TOKEN: 'engine-test', WEBHOOK_SECRET: 'engine-secret' };

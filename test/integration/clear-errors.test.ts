@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileStamp } from '../../plugins/verdict/verdict-file.ts';
+import { fileStamp } from 'webhook-stress-common';
+import { freePort, processedCountEnv, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
-import { freePort, processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
 
 function packErrors(output: string): string[] {

@@ -2,7 +2,7 @@
 // guards against it, and only that gate; a control scenario under the same bug still passes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { processedCountEnv, startTarget } from '../../target/launch.ts';
+import { processedCountEnv, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 interface Case {

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { processedCountEnv, startTarget } from '../../target/launch.ts';
+import { processedCountEnv, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runScenario } from '../helpers/artillery.ts';
 
 const PROCESSED = 'webhook.processed == webhook.accepted';

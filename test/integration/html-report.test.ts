@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
-import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../target/launch.ts';
+import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 import { openReport } from '../helpers/browser.ts';
 

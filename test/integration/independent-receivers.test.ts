@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { listeningUrl, ROOT } from '../../target/launch.ts';
+import { listeningUrl, ROOT } from '../../reference-server/launch.ts';
 import { type ArtilleryRun, failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 interface Receiver {

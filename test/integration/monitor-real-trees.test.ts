@@ -11,10 +11,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
-import type { Verdict } from '../../plugins/verdict/verdict-file.ts';
+import type { HealthReport } from 'webhook-stress-common';
+import type { Verdict } from '../../packages/report/verdict-file.ts';
+import { freePort, ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
-import { freePort, ROOT } from '../../target/launch.ts';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = path.join(ROOT, 'test/fixtures');

@@ -2,7 +2,7 @@
 // processed counter configured as the exactly-once oracle), passes all its gates.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
+import { processedCountEnv, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 
 let target: RunningTarget;

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { listeningUrl, ROOT, startTarget } from '../../target/launch.ts';
+import { listeningUrl, ROOT, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runScenario } from '../helpers/artillery.ts';
 
 const EXPECT_GATE = 'plugins.expect.failed == 0 and plugins.expect.ok > 0';

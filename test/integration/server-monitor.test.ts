@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
+import type { HealthReport } from 'webhook-stress-common';
 import { rssBytesFromStatus } from '../../plugins/server-monitor/proc.ts';
 import { createLocalSampler } from '../../plugins/server-monitor/sampler.ts';
-import { startTarget } from '../../target/launch.ts';
+import { startTarget } from '../../reference-server/launch.ts';
 import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
 
 function healthReport(run: ArtilleryRun): HealthReport {

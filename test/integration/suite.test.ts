@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { processedCountEnv, ROOT, startTarget } from '../../target/launch.ts';
+import { processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
 
 async function stress(
   args: string[],

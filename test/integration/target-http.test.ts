@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
 import { signPlain } from '../../processors/lib/signing.ts';
-import { type RunningTarget, startTarget } from '../../target/launch.ts';
+import { type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 
 let target: RunningTarget;
 before(async () => {

@@ -2,7 +2,7 @@
 // counted on the reference target's own gauge; a failed delete is one warning, not a failed run.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { processedCountEnv, type RunningTarget, startTarget } from '../../target/launch.ts';
+import { processedCountEnv, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
 
 let target: RunningTarget;

@@ -2,7 +2,8 @@
 // receiver answers every acceptance with the same constant body.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createClassifier, OUTCOMES, outcomeOfTransportError } from '../../processors/lib/classify.ts';
+import { OUTCOMES } from 'webhook-stress-common';
+import { createClassifier, outcomeOfTransportError } from '../../processors/lib/classify.ts';
 import type { ReplayEvidence } from '../../processors/lib/settings.ts';
 
 const rules = { replayHeader: 'idempotent-replayed', responseIdField: 'order_id' };

@@ -3,15 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
-import type { HealthReport } from '../../plugins/server-monitor/health-report.ts';
-import { baselineGates, compareFigures, parseTolerance, resolveTolerances } from '../../plugins/verdict/baseline.ts';
-import { buildCharts, requestedMean } from '../../plugins/verdict/chart-data.ts';
-import { downsampleMax } from '../../plugins/verdict/downsample.ts';
-import { gateExpressions } from '../../plugins/verdict/gate-expressions.ts';
-import { renderJunit } from '../../plugins/verdict/junit.ts';
-import { keyFigures } from '../../plugins/verdict/key-figures.ts';
-import { sumPeriods } from '../../plugins/verdict/measured-values.ts';
-import { publicSettings, type RunData } from '../../plugins/verdict/run-data.ts';
+import type { HealthReport } from 'webhook-stress-common';
 import {
   appendRequest,
   collectRequests,
@@ -19,7 +11,15 @@ import {
   type RequestRecord,
   recordDir,
   startRecording,
-} from '../../request-record/index.ts';
+} from '../../packages/common/request-record.ts';
+import { baselineGates, compareFigures, parseTolerance, resolveTolerances } from '../../packages/report/baseline.ts';
+import { buildCharts, requestedMean } from '../../packages/report/chart-data.ts';
+import { downsampleMax } from '../../packages/report/downsample.ts';
+import { gateExpressions } from '../../packages/report/gate-expressions.ts';
+import { renderJunit } from '../../packages/report/junit.ts';
+import { keyFigures } from '../../packages/report/key-figures.ts';
+import { sumPeriods } from '../../packages/report/measured-values.ts';
+import { publicSettings, type RunData } from '../../packages/report/run-data.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { SUITE, selectScenarios, stopsSuite } from '../../scripts/lib/suite-order.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';

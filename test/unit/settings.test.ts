@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_TARGET, readSettings, resolveBaseUrl, SettingsError } from '../../processors/lib/settings.ts';
+import { DEFAULT_TARGET, resolveTarget, targetUrl } from '../../packages/common/target.ts';
+import { readSettings, SettingsError } from '../../processors/lib/settings.ts';
 
 describe('settings from the environment', () => {
   it('defaults to the guide: plain HMAC header, JSON login, 10 req/s, 1 s TTL', () => {
@@ -71,8 +72,16 @@ describe('settings from the environment', () => {
 
   it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {
     const s = readSettings({ BASE_URL: 'http://localhost:9000/' });
-    assert.equal(resolveBaseUrl(DEFAULT_TARGET, s), 'http://localhost:9000');
-    assert.equal(resolveBaseUrl('http://127.0.0.1:7000', s), 'http://127.0.0.1:7000');
-    assert.equal(resolveBaseUrl('http://127.0.0.1:7000/', readSettings({})), 'http://127.0.0.1:7000');
+    assert.equal(resolveTarget(DEFAULT_TARGET, s.baseUrl), 'http://localhost:9000');
+    assert.equal(resolveTarget('http://127.0.0.1:7000', s.baseUrl), 'http://127.0.0.1:7000');
+    assert.equal(resolveTarget('http://127.0.0.1:7000/', readSettings({}).baseUrl), 'http://127.0.0.1:7000');
+  });
+
+  it('a path prefix in the target is kept for every path joined to it (signals and provisioning alike)', () => {
+    const base = resolveTarget(DEFAULT_TARGET, 'http://127.0.0.1:9000/hooks/');
+    assert.equal(base, 'http://127.0.0.1:9000/hooks');
+    assert.equal(targetUrl(base, '/api/v1/webhooks/t1').href, 'http://127.0.0.1:9000/hooks/api/v1/webhooks/t1');
+    assert.equal(targetUrl(base, 'api/v1/auth/login').href, 'http://127.0.0.1:9000/hooks/api/v1/auth/login');
+    assert.equal(targetUrl('http://127.0.0.1:9000', '/signal').href, 'http://127.0.0.1:9000/signal');
   });
 });

@@ -13,7 +13,7 @@ import {
   signStripe,
   withBodySecret,
 } from '../../processors/lib/signing.ts';
-import { verifyRequest } from '../../target/signature.ts';
+import { verifyRequest } from '../../reference-server/signature.ts';
 
 const body = Buffer.from('{"action":"BUY","symbol":"BTCUSDT","quantity":0.5}');
 const secret = 'a-webhook-secret';

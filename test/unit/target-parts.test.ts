@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createAtomicStore, createRacyStore } from '../../target/idempotency-store.ts';
-import { parseTargetArgs } from '../../target/options.ts';
-import { createSlidingWindowLimiter } from '../../target/rate-limiter.ts';
+import { createAtomicStore, createRacyStore } from '../../reference-server/idempotency-store.ts';
+import { parseTargetArgs } from '../../reference-server/options.ts';
+import { createSlidingWindowLimiter } from '../../reference-server/rate-limiter.ts';
 
 describe('sliding-window limiter', () => {
   it('lets exactly 10 of a 20-burst through, then frees slots as the window slides', () => {

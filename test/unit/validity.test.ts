@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderJunit } from '../../plugins/verdict/junit.ts';
-import { gateMark, invalidReason, validityAdvice } from '../../plugins/verdict/validity.ts';
-import type { GateResult } from '../../plugins/verdict/verdict-file.ts';
+import { renderJunit } from '../../packages/report/junit.ts';
+import { gateMark, invalidReason, validityAdvice } from '../../packages/report/validity.ts';
+import type { GateResult } from '../../packages/report/verdict-file.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
 
 const spread = (ms: number): GateResult => ({

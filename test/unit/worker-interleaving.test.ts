@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { createWebhookPicker, localWorkerCount, workerSlot } from '../../processors/lib/webhook-choice.ts';
-import { ROOT } from '../../target/launch.ts';
+import { ROOT } from '../../reference-server/launch.ts';
 
 interface Phase {
   name?: string;

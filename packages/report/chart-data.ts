@@ -1,5 +1,6 @@
 // The charts of a report as plain series: x in seconds from the run's start (or ms, as
 // xLabel says), one array per line. Pure, so tests can check what a chart will draw.
+import { OUTCOMES } from 'webhook-stress-common';
 import { downsampleMax } from './downsample.ts';
 import { buildRequestCharts } from './request-charts.ts';
 import type { Phase, RunData } from './run-data.ts';
@@ -31,20 +32,6 @@ function spanOf(xs: number[], tail: number): [number, number] {
 
 const MB = 1024 * 1024;
 const MAX_POINTS = 1200;
-// Display order of processors/lib/classify.ts OUTCOMES, copied on purpose: a plugin imports nothing
-// outside its folder (issue 10 moves the one list into a shared package). Unknown outcomes still draw.
-const OUTCOMES = [
-  'accepted',
-  'duplicate',
-  'rate_limited',
-  'auth_failed',
-  'invalid',
-  'not_found',
-  'server_error',
-  'unexpected',
-  'timed_out',
-  'transport_error',
-];
 
 /** The outcome counters to draw: the known ones, and any other a newer processor emitted. */
 function outcomeNames(run: RunData): string[] {

@@ -54,7 +54,7 @@ export function listeningUrl(child: ChildProcess, name: string): Promise<string>
 }
 
 export async function startTarget(args: string[] = []): Promise<RunningTarget> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'target/main.ts'), '--port', '0', ...args], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'reference-server/main.ts'), '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await listeningUrl(child, 'reference target');

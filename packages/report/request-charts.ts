@@ -2,7 +2,7 @@
 // vs latency by outcome, the rate-limit test against its allowed band, the latency
 // distribution, and outcomes per time bucket (0.1 ms for a burst, 1 s for a long run),
 // each keeping its peak, so a one-hour run stays a few thousand points.
-import type { RequestColumns } from '../../request-record/index.ts';
+import type { RequestColumns } from 'webhook-stress-common';
 import { type Chart, requestedMean, type Series } from './chart-data.ts';
 import { downsampleMax } from './downsample.ts';
 import type { Phase } from './run-data.ts';

@@ -2,6 +2,7 @@
 // suite and tests), the HTML report and the JUnit XML of its gates.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileStamp } from 'webhook-stress-common';
 import type { Comparison } from './baseline.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
@@ -35,11 +36,6 @@ export interface Verdict {
   baseline?: { file: string; comparisons: Comparison[] };
   /** Sibling files of this run, by name. */
   files: { html: string; junit: string; health?: string; log?: string };
-}
-
-/** A sortable, file-name-safe timestamp: 2026-11-28T04-05-06. */
-export function fileStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/:/g, '-');
 }
 
 /** The monitor's log beside its health report: server_health_report_<run>.json -> monitor_<run>.log. */

@@ -1,7 +1,6 @@
 // Everything a report shows about one run, in one plain object: built from what the
 // plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
-import type { RequestColumns } from '../../request-record/index.ts';
-import type { HealthReport } from '../server-monitor/health-report.ts';
+import type { HealthReport, RequestColumns } from 'webhook-stress-common';
 import type { Comparison } from './baseline.ts';
 import type { AggregateReport } from './measured-values.ts';
 import type { GateResult } from './verdict-file.ts';

@@ -1,0 +1,24 @@
+// What the pack's packages share: the contracts between them, nothing that runs on its own.
+export { fileStamp } from './file-stamp.ts';
+export type {
+  Alert,
+  HealthReport,
+  HealthSummary,
+  LinearFit,
+  MemoryAnalysis,
+  ProcessFigures,
+  Sample,
+  TreeEvent,
+} from './health-report-format.ts';
+export { OUTCOMES, type Outcome } from './outcomes.ts';
+export {
+  appendRequest,
+  closeWriter,
+  collectRequests,
+  discardRecording,
+  type RequestColumns,
+  type RequestRecord,
+  recordDir,
+  startRecording,
+} from './request-record.ts';
+export { DEFAULT_TARGET, resolveTarget, targetUrl } from './target.ts';

@@ -1,0 +1,28 @@
+// The report library: from what an Artillery run measured to what people read. The
+// verdict plugin, `npm run report`, the suite and the benchmarks all build on it.
+export {
+  BaselineError,
+  baselineGates,
+  type Comparison,
+  compareFigures,
+  describeComparison,
+  findBaseline,
+  resolveTolerances,
+  type Tolerances,
+} from './baseline.ts';
+export { escapeMarkup } from './escape.ts';
+export { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
+export { renderHtmlReport } from './html-report.ts';
+export { renderJunit } from './junit.ts';
+export { type KeyFigures, keyFigures } from './key-figures.ts';
+export {
+  type AggregateReport,
+  describeMeasurements,
+  flattenReport,
+  measuredValues,
+  sumPeriods,
+} from './measured-values.ts';
+export { type PeriodStats, type Phase, publicSettings, type RunData, type RunSettings } from './run-data.ts';
+export { writeTrendIndex } from './trend-index.ts';
+export { gateMark, invalidReason, validityAdvice } from './validity.ts';
+export { type GateResult, type Verdict, writeRunOutputs } from './verdict-file.ts';
