@@ -13,6 +13,7 @@ import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processo
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
+import { optionalServerConditions } from './lib/optional-server-gates.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
@@ -36,6 +37,7 @@ const OPTIONS = {
   'metrics-url': { type: 'string' },
   baseline: { type: 'string' },
   tolerances: { type: 'string' },
+  'server-gates': { type: 'string', default: 'required' },
 } as const;
 
 function factor(name: string, raw: string): number {
@@ -77,11 +79,29 @@ function readAggregate(file: string): AggregateReport {
   }
 }
 
+/** Artillery --overrides for one scenario: scaled phases and, when asked, optional server gates. */
+function scenarioOverrides(
+  file: string,
+  durationFactor: number,
+  rateFactor: number,
+  serverGatesOptional: boolean,
+): string | undefined {
+  const phases = phaseOverrides(file, durationFactor, rateFactor);
+  const conditions = serverGatesOptional ? optionalServerConditions(file) : undefined;
+  if (!phases && !conditions) return undefined;
+  const config = { ...(phases ? (JSON.parse(phases) as { config: object }).config : {}) };
+  return JSON.stringify({ config: conditions ? { ...config, ensure: { conditions } } : config });
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: OPTIONS });
   const scenarios = selectScenarios(values.only);
   const durationFactor = factor('scale-duration', values['scale-duration']);
   const rateFactor = factor('scale-rate', values['scale-rate']);
+  const serverGates = values['server-gates'];
+  if (serverGates !== 'required' && serverGates !== 'optional')
+    throw new Error(`--server-gates must be required or optional, got "${serverGates}"`);
+  const serverGatesOptional = serverGates === 'optional';
   const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
@@ -131,7 +151,7 @@ async function main(): Promise<number> {
         target: url,
         outputJson,
         env,
-        overrides: phaseOverrides(path.join(ROOT, file), durationFactor, rateFactor),
+        overrides: scenarioOverrides(path.join(ROOT, file), durationFactor, rateFactor, serverGatesOptional),
         onSpawn: (c) => {
           child = c;
         },

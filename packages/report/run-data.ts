@@ -1,6 +1,6 @@
 // Everything a report shows about one run, in one plain object: built from what the
 // plugin saw during the run, or from a saved --output JSON (scripts/report.ts).
-import type { HealthReport, RequestColumns } from 'webhook-stress-common';
+import { type HealthReport, type RequestColumns, resolveTarget } from 'webhook-stress-common';
 import type { Comparison } from './baseline.ts';
 import type { AggregateReport } from './measured-values.ts';
 import type { GateResult } from './verdict-file.ts';
@@ -54,7 +54,9 @@ export function publicSettings(
 ): RunSettings {
   let target = '(none)';
   try {
-    target = new URL(config.target ?? '').origin;
+    // The server the run used (BASE_URL applies under the default target); its origin only,
+    // since a path or query may carry a token.
+    target = new URL(resolveTarget(config.target, env.BASE_URL || undefined)).origin;
   } catch {
     // Keep "(none)".
   }

@@ -88,6 +88,12 @@ describe('report settings', () => {
     assert.deepEqual(s.variables, { webhookPool: 20 });
     assert.equal(s.signingScheme, 'github');
   });
+
+  it('show the server the run used: BASE_URL under the default target, the given target over it', () => {
+    const env = { BASE_URL: 'http://127.0.0.1:9100/hooks' };
+    assert.equal(publicSettings({ target: 'http://127.0.0.1:8000' }, env).target, 'http://127.0.0.1:9100');
+    assert.equal(publicSettings({ target: 'http://127.0.0.1:7000' }, env).target, 'http://127.0.0.1:7000');
+  });
 });
 
 describe('suite', () => {
