@@ -21,6 +21,17 @@ describe('plugin order in config.plugins', () => {
     );
   });
 
+  it('publish-metrics before server-monitor: one line, since no server.* figure would be pushed', () => {
+    assert.equal(
+      pluginOrderProblem('server-monitor', ['publish-metrics', 'server-monitor', 'verdict', 'ensure']),
+      'server-monitor: it is listed after publish-metrics in config.plugins (publish-metrics, server-monitor, verdict, ensure); list server-monitor first, or no server.* figure is published',
+    );
+    assert.equal(
+      pluginOrderProblem('server-monitor', ['server-monitor', 'verdict', 'ensure', 'publish-metrics']),
+      undefined,
+    );
+  });
+
   it('the verdict without ensure: one line saying to add it; the monitor alone is fine', () => {
     assert.match(pluginOrderProblem('verdict', ['server-monitor', 'verdict']) ?? '', /^verdict: ensure is not in/);
     assert.equal(pluginOrderProblem('server-monitor', ['server-monitor']), undefined);
