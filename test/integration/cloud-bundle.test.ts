@@ -30,8 +30,15 @@ interface BundleManifest {
   modules: string[];
 }
 
+// A secret as a user has it: in the shell's environment and in a .env file beside the bundle's files.
+const CANARY = 'cloud-bundle-canary-secret';
+
 function writeBundle(cwd: string, scenario: string, outDir: string, extra: string[] = []): BundleManifest {
-  const out = execFileSync(process.execPath, [WRITE_BUNDLE, scenario, outDir, ...extra], { cwd, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [WRITE_BUNDLE, scenario, outDir, ...extra], {
+    cwd,
+    env: { ...process.env, WEBHOOK_SECRET: CANARY, AUTH_PASSWORD: CANARY },
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as BundleManifest;
 }
 
@@ -69,6 +76,7 @@ describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {
 
   before(async () => {
     writeCloudStage(stage);
+    writeFileSync(path.join(stage, '.env'), `WEBHOOK_SECRET=${CANARY}\n`);
     target = await startTarget();
   });
 
@@ -102,8 +110,11 @@ describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {
     ].sort();
     assert.deepEqual(manifest.files, expected);
     assert.deepEqual(manifest.modules, PACK_PACKAGES, 'npm packages each worker installs by name');
-    const uploaded = readdirSync(bundle, { recursive: true }).map(String);
-    assert.ok(!uploaded.some((f) => /node_modules|reports|\.env|\.log$/.test(f)), uploaded.join(', '));
+    const uploaded = readdirSync(bundle, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const names = uploaded.map((e) => path.relative(bundle, path.join(e.parentPath, e.name)));
+    assert.ok(!names.some((f) => /node_modules|reports|\.env|\.log$/.test(f)), names.join(', '));
+    const leaking = uploaded.filter((e) => readFileSync(path.join(e.parentPath, e.name)).includes(CANARY));
+    assert.deepEqual(leaking, [], 'no uploaded file holds a secret');
     const pkg = JSON.parse(readFileSync(path.join(bundle, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
       devDependencies?: unknown;
@@ -123,7 +134,7 @@ describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {
     const seconds = (Date.now() - started) / 1000;
     const installed = readdirSync(path.join(bundle, 'node_modules')).filter((d) => !d.startsWith('.'));
     assert.deepEqual(installed.sort(), [...PACK_PACKAGES, 'pidusage', 'uplot'].sort());
-    console.log(`# bundle install: ${seconds.toFixed(1)} s, ${installed.length} packages`);
+    console.log(`bundle install: ${seconds.toFixed(1)} s, ${installed.length} packages`);
   });
 
   test('an Artillery installed elsewhere runs burst.yml with processor, plugins and engine from the bundle', async () => {
