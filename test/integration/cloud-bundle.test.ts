@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Verdict } from '../../packages/report/verdict-file.ts';
+import type { Verdict } from 'webhook-stress-report';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { writeCloudStage } from '../../scripts/cloud-stage.ts';
 
