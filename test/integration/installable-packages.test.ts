@@ -280,7 +280,11 @@ describe('the packages installed outside the repository', { timeout: 240_000 }, 
     const healthy = await receiver(200);
     writeFileSync(path.join(project, 'signal.yml'), signalScenario(healthy));
     const result = await artilleryRun(projectArtillery, project, 'signal.yml');
-    console.log(`fresh project, healthy: exit ${result.code} in ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `fresh project, healthy: exit ${result.code} in ${result.seconds.toFixed(1)} s, ` +
+        `server.samples ${result.aggregate.counters['server.samples']}, ` +
+        `server.tree_memory_mb max ${result.aggregate.summaries['server.tree_memory_mb']?.max}`,
+    );
     assert.equal(result.code, 0, result.output);
     assert.equal(await receivedCount(healthy), 10);
     const { counters, summaries } = result.aggregate;
@@ -297,7 +301,10 @@ describe('the packages installed outside the repository', { timeout: 240_000 }, 
         ['vusers.failed == 0', true, { 'vusers.failed': 0 }],
       ],
     );
-    assert.ok(result.reports.some((f) => f.endsWith('.html')));
+    const html = result.reports.find((f) => f.endsWith('.html'));
+    assert.ok(html, 'no HTML report');
+    // uPlot inlined: resolved from the installed webhook-stress-report's own dependency.
+    assert.match(readFileSync(path.join(result.reportsDir, html), 'utf8'), /var uPlot=function/);
     assert.match(readJunit(result), /<testsuite name="signal" tests="3" failures="0"/);
     assert.ok(result.reports.some((f) => f.startsWith('server_health_report_signal-')));
   });
@@ -324,7 +331,10 @@ describe('the packages installed outside the repository', { timeout: 240_000 }, 
     const burstReceiver = await receiver(200);
     writeFileSync(path.join(project, 'burst.yml'), burstScenario(burstReceiver, 20));
     const result = await artilleryRun(projectArtillery, project, 'burst.yml');
-    console.log(`fresh project, burst: exit ${result.code} in ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `fresh project, burst: exit ${result.code} in ${result.seconds.toFixed(1)} s, ` +
+        `burst.dispatch_spread_ms max ${result.aggregate.summaries['burst.dispatch_spread_ms']?.max}`,
+    );
     assert.equal(result.code, 0, result.output);
     assert.equal(await receivedCount(burstReceiver), 20);
     assert.equal(result.aggregate.counters['http.codes.200'], 20);
@@ -370,7 +380,10 @@ describe('the packages installed outside the repository', { timeout: 240_000 }, 
         NODE_PATH: path.join(pluginFolder, 'node_modules'),
       },
     );
-    console.log(`separate Artillery + NODE_PATH, burst: exit ${result.code} in ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `separate Artillery + NODE_PATH, burst: exit ${result.code} in ${result.seconds.toFixed(1)} s, ` +
+        `burst.dispatch_spread_ms max ${result.aggregate.summaries['burst.dispatch_spread_ms']?.max}`,
+    );
     assert.equal(result.code, 0, result.output);
     assert.equal(await receivedCount(burstReceiver), 20);
     assert.equal(typeof result.aggregate.summaries['burst.dispatch_spread_ms']?.max, 'number');
