@@ -49,8 +49,10 @@ export function boundaryViolations(packageDir: string, manifest: Manifest, file:
     if (specifier.startsWith('node:')) continue;
     if (specifier.startsWith('.')) {
       const resolved = path.resolve(path.dirname(file), specifier);
+      // TypeScript resolves a declaration's './x.ts' or './x.js' to './x.d.ts'.
+      const candidates = file.endsWith('.d.ts') ? [resolved, resolved.replace(/\.[jt]s$/, '.d.ts')] : [resolved];
       if (!resolved.startsWith(dist + path.sep)) problems.push(`${where}: '${specifier}' leaves the package's dist/`);
-      else if (!existsSync(resolved)) problems.push(`${where}: '${specifier}' is not a built file`);
+      else if (!candidates.some((c) => existsSync(c))) problems.push(`${where}: '${specifier}' is not a built file`);
     } else if (specifier.startsWith('/') || /^[a-z]+:/.test(specifier)) {
       problems.push(`${where}: '${specifier}' is an absolute path`);
     } else if (!declared.has(packageNameOf(specifier))) {
@@ -63,12 +65,12 @@ export function boundaryViolations(packageDir: string, manifest: Manifest, file:
   return problems;
 }
 
-/** Violations of every dist/*.js file of one package directory. */
+/** Violations of every built file of one package directory: its code and its type declarations. */
 export function packageViolations(packageDir: string): string[] {
   const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as Manifest;
   const dist = path.join(packageDir, 'dist');
   return readdirSync(dist, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.js'))
+    .filter((f) => f.endsWith('.js') || f.endsWith('.d.ts'))
     .flatMap((f) => {
       const file = path.join(dist, f);
       return boundaryViolations(packageDir, manifest, file, readFileSync(file, 'utf8'));

@@ -56,6 +56,12 @@ describe('the boundary check itself', () => {
     );
   });
 
+  it("takes a declaration's './x.ts' for its built './x.d.ts', as TypeScript does", () => {
+    const declaration = path.join(reportDir, 'dist/x.d.ts');
+    assert.deepEqual(boundaryViolations(reportDir, manifest, declaration, `export * from './escape.ts';`), []);
+    assert.equal(boundaryViolations(reportDir, manifest, declaration, `export * from './nowhere.ts';`).length, 1);
+  });
+
   it('flags an import escaping the package, an undeclared package, a bare builtin and a computed import', () => {
     const problems = check(
       [
@@ -90,7 +96,7 @@ for (const dir of workspaces) {
       assert.deepEqual(manifest.files, ['dist', '!dist/*.tsbuildinfo']);
     });
 
-    it('imports nothing outside its dist/ but node: builtins and its declared packages', () => {
+    it('imports nothing outside its dist/ but node: builtins and its declared packages (code and .d.ts)', () => {
       assert.deepEqual(packageViolations(packageDir), []);
     });
 
