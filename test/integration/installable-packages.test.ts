@@ -276,6 +276,36 @@ describe('the packages installed outside the repository', { timeout: 240_000 }, 
     }
   });
 
+  it('fresh project: TypeScript type-checks code using the installed packages (strict, library checks on)', async () => {
+    const consumer = [
+      `import BurstEngine, { type BurstRecord } from 'artillery-engine-burst';`,
+      `import { readMonitorConfig } from 'artillery-plugin-server-monitor';`,
+      `import { Plugin } from 'artillery-plugin-verdict';`,
+      `import { fileStamp } from 'webhook-stress-common';`,
+      `import { type GateResult, renderJunit } from 'webhook-stress-report';`,
+      `const gates: GateResult[] = [{ expression: 'vusers.failed == 0', passed: true, strict: true, measured: {} }];`,
+      `const junit: string = renderJunit([{ scenario: 'x', gates }]);`,
+      `const interval: number = readMonitorConfig({ intervalMs: 500 }, {}).intervalMs;`,
+      `// @ts-expect-error: a real type, not any`,
+      `const wrong: number = fileStamp(new Date());`,
+      `const spread: BurstRecord['spreadMs'] = 0;`,
+      `console.log(BurstEngine, Plugin, junit, interval, wrong, spread);`,
+    ].join('\n');
+    writeFileSync(path.join(project, 'consumer.ts'), consumer);
+    const compilerOptions = {
+      module: 'NodeNext',
+      target: 'ES2023',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules/@types')],
+    };
+    writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
+    const checked = await run(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', '.'], project);
+    assert.equal(checked.code, 0, checked.output);
+  });
+
   it('fresh project: a healthy receiver passes every gate, with server figures, HTML, JUnit and verdict', async () => {
     const healthy = await receiver(200);
     writeFileSync(path.join(project, 'signal.yml'), signalScenario(healthy));
