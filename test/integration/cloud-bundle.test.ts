@@ -133,7 +133,7 @@ describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {
     npm(bundle, ['install', '--loglevel=silent']);
     const seconds = (Date.now() - started) / 1000;
     const installed = readdirSync(path.join(bundle, 'node_modules')).filter((d) => !d.startsWith('.'));
-    assert.deepEqual(installed.sort(), [...PACK_PACKAGES, 'pidusage', 'uplot'].sort());
+    assert.deepEqual(installed.sort(), [...PACK_PACKAGES, 'debug', 'ms', 'pidusage', 'uplot'].sort());
     console.log(`bundle install: ${seconds.toFixed(1)} s, ${installed.length} packages`);
   });
 
