@@ -24,7 +24,7 @@ import {
 } from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, type Settings, SettingsError } from './lib/settings.ts';
-import { createSignalGenerator, type Signal } from './lib/signals.ts';
+import { createSignalGenerator, type Signal, sharedSignal } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
@@ -115,9 +115,16 @@ export async function removeProvisionedWebhooks(context: Context): Promise<void>
   if (warning) console.log(warning);
 }
 
-/** `before` flow: one signal that every virtual user sends, byte for byte (the burst test). */
+/**
+ * `before` flow (after provisionCredentials): one signal that every virtual user sends, byte
+ * for byte, to one webhook, the pool's first (the burst test). Both are the same in every
+ * load generator of a run (SIGNAL_SEED, SHARED_SIGNAL_AT), so the server sees one signal.
+ */
 export function prepareSharedSignal(context: Context, _events: Events, done: Done): void {
-  context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  const signal = sharedSignal(settings.seed, settings.sharedSignalAtMs ?? Date.now(), settings.symbols);
+  context.vars.signalBody = JSON.stringify(signal);
+  const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
+  if (pool && pool.length > 1) context.vars.webhooks = pool.slice(0, 1);
   done();
 }
 
@@ -432,7 +439,9 @@ async function readOracle(): Promise<number | undefined> {
 export async function readProcessedCount(context: Context, events: Events): Promise<void> {
   // Emitted first, so a flow that fails before countProcessed never compares undefined with undefined (which passes).
   events.emit('counter', 'webhook.expected_executions', 0);
-  if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
+  // One of several generators: the orchestrator reads the server's count around all of them.
+  if (!settings.processedCount && !settings.replayEvidence.declared && settings.generatorIndex === undefined)
+    console.log(NOT_MEASURED_HINT);
   context.vars.acceptedAnswers = 0;
   context.vars.processedBefore = await readOracle();
 }

@@ -2,6 +2,8 @@
 // With no target it starts the reference target on a free loopback port and stops it
 // after. Credentials are provisioned once; each scenario runs with a short cool-down;
 // the end is one summary table, an index page, and a JUnit file of every gate.
+// `--generators N` runs each scenario from N artillery processes at once and judges
+// their merged results (scripts/lib/scaled-scenario.ts, README "Scaling out").
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
+import { runScaledScenario } from './lib/scaled-scenario.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
@@ -36,7 +39,26 @@ const OPTIONS = {
   'metrics-url': { type: 'string' },
   baseline: { type: 'string' },
   tolerances: { type: 'string' },
+  generators: { type: 'string', default: '1' },
 } as const;
+
+/** Generators at once on one machine: more than a few only compete for its cores. */
+const MAX_GENERATORS = 16;
+
+function generatorCount(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_GENERATORS)
+    throw new Error(`--generators must be a whole number from 1 to ${MAX_GENERATORS}, got "${raw}"`);
+  return value;
+}
+
+function samplerIndex(generators: number): number {
+  const raw = process.env.SERVER_MONITOR_GENERATOR || '0';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value >= generators)
+    throw new Error(`SERVER_MONITOR_GENERATOR=${raw} is not a generator of 0..${generators - 1}; unset it or pick one`);
+  return value;
+}
 
 function factor(name: string, raw: string): number {
   const value = Number(raw);
@@ -83,6 +105,8 @@ async function main(): Promise<number> {
   const durationFactor = factor('scale-duration', values['scale-duration']);
   const rateFactor = factor('scale-rate', values['scale-rate']);
   const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
+  const generators = generatorCount(values.generators);
+  const sampler = generators > 1 ? samplerIndex(generators) : 0;
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
   const env = runEnv(values, reportsDir);
@@ -126,6 +150,34 @@ async function main(): Promise<number> {
         `\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url} (suite elapsed ${Math.round((started - suiteStarted.getTime()) / 1000)} s)`,
       );
       const file = path.join('scenarios', `${scenario}.yml`);
+      if (generators > 1) {
+        console.log(
+          `${generators} generators at once, each with 1/${generators} of the arrivals; generator ${sampler} samples the server`,
+        );
+        const scaled = await runScaledScenario({
+          scenarioFile: path.join(ROOT, file),
+          generators,
+          target: url,
+          env,
+          durationFactor,
+          rateFactor,
+          reportsDir,
+          samplerIndex: sampler,
+          onOutput: (index, chunk) => {
+            for (const line of chunk.split('\n')) if (line.trim()) console.log(`[g${index}] ${line}`);
+          },
+        });
+        results.push({
+          scenario,
+          exitCode: scaled.exitCode,
+          verdict: scaled.verdict,
+          counters: scaled.aggregate.counters ?? {},
+          responseTime: scaled.aggregate.summaries?.['http.response_time'],
+        });
+        console.log(`=== ${scenario}: merged verdict of ${generators} generators, exit ${scaled.exitCode}`);
+        if (stopsSuite(scenario, scaled.exitCode)) break;
+        continue;
+      }
       const outputJson = path.join(reportsDir, `${scenario}-${fileStamp(suiteStarted)}.json`);
       const exitCode = await runArtillery(file, {
         target: url,

@@ -30,7 +30,7 @@ const CPU_HIGH_PERCENT = 80;
 const CPU_HIGH_SAMPLES = 5;
 
 export function chooseSource(config: MonitorConfig, target: string | undefined): Source {
-  if (!config.enabled) return { kind: 'off', reason: 'turned off (SERVER_MONITOR=off)' };
+  if (!config.enabled) return { kind: 'off', reason: config.offReason ?? 'turned off (SERVER_MONITOR=off)' };
   const local = target !== undefined && isLocalTarget(target);
   if (hasExplicitSelector(config.selector) || (!config.metricsUrl && local)) {
     const rootPid = selectRootPid(config.selector, target);
@@ -259,6 +259,8 @@ export function createMonitor(
         null;
       stats.counters = { ...stats.counters, 'server.samples': samples.length };
       if (!('sample' in source)) return;
+      // Merging N generators' results adds this up: more than 1 means the server was counted more than once.
+      stats.counters['server.sampling_parties'] = 1;
       Object.assign(stats.counters, crashCounters(0, true));
       if (samples.length === 0) return;
       const memory = memoryAnalysis();

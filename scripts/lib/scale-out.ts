@@ -1,0 +1,106 @@
+// Local scale-out: N artillery processes at once against one target, each with 1/N of a
+// scenario's arrivals, the same seed and the same shared-signal instant; generator 0
+// samples the server. Their --output files (with sketches) are merged afterwards.
+//
+// Each generator runs from its own copy of scenarios/ and processors/ (under .generators/
+// in the checkout, so the processor's bundle still resolves the workspace packages):
+// Artillery bundles processors/webhook.ts to processors/dist/webhook.js and deletes it at
+// exit, so two runs from one folder would delete each other's bundle.
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Phase } from 'webhook-stress-report';
+import { parse } from 'yaml';
+import { ROOT } from '../../reference-server/launch.ts';
+import { runArtillery } from './artillery-cli.ts';
+import { scalePhases } from './scale-phases.ts';
+
+export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
+const GENERATORS_DIR = path.join(ROOT, '.generators');
+// The generators read no processed count: each delta would include the others' work.
+const PROCESSED_COUNT_VARIABLES = ['PROCESSED_COUNT_URL', 'PROCESSED_COUNT_METRIC', 'PROCESSED_COUNT_JSON_PATH'];
+
+/**
+ * Generator `index`'s share of the phases: rates divided by N; an arrival count of at
+ * least N split into N near-equal parts (the first ones take the remainder); a smaller
+ * count (a test run by one virtual user: burst, idempotency) runs whole in every generator.
+ */
+export function generatorPhases(phases: Phase[], generators: number, index: number): Phase[] {
+  return phases.map((phase) => {
+    const share: Phase = { ...phase };
+    if (phase.arrivalRate !== undefined) share.arrivalRate = phase.arrivalRate / generators;
+    if (phase.rampTo !== undefined) share.rampTo = phase.rampTo / generators;
+    if (phase.arrivalCount !== undefined && phase.arrivalCount >= generators)
+      share.arrivalCount =
+        Math.floor(phase.arrivalCount / generators) + (index < phase.arrivalCount % generators ? 1 : 0);
+    return share;
+  });
+}
+
+export interface ScaleOutRun {
+  scenarioFile: string;
+  generators: number;
+  target: string;
+  env: Record<string, string>;
+  /** Folder for the generators' --output files (and their .ssms sketches). */
+  outputDir: string;
+  durationFactor: number;
+  rateFactor: number;
+  onOutput?: (index: number, chunk: string) => void;
+}
+
+export interface GeneratorResult {
+  index: number;
+  exitCode: number | null;
+  outputJson: string;
+  reportsDir: string;
+}
+
+function scenarioPhases(file: string): Phase[] {
+  const script = parse(readFileSync(file, 'utf8')) as { config?: { phases?: Phase[] } };
+  return script.config?.phases ?? [];
+}
+
+/** A private copy of the scenario folder and the processor folder for one generator. */
+function generatorFolder(runId: string, index: number): string {
+  const dir = path.join(GENERATORS_DIR, `${runId}-g${index}`);
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(ROOT, 'scenarios'), path.join(dir, 'scenarios'), { recursive: true });
+  cpSync(path.join(ROOT, 'processors'), path.join(dir, 'processors'), {
+    recursive: true,
+    filter: (source) => !/[\\/]dist[\\/].+\.js$/.test(source),
+  });
+  return dir;
+}
+
+export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]> {
+  const name = path.basename(run.scenarioFile, '.yml');
+  const runId = `${process.pid}-${name}-${Date.now().toString(36)}`;
+  const phases = scalePhases(scenarioPhases(run.scenarioFile), run.durationFactor, run.rateFactor);
+  const generatorEnv: Record<string, string> = {
+    ...run.env,
+    CUSTOM_REPORTERS: SKETCH_REPORTER,
+    SHARED_SIGNAL_AT: String(Date.now()),
+    GENERATORS: String(run.generators),
+  };
+  for (const variable of PROCESSED_COUNT_VARIABLES) generatorEnv[variable] = '';
+  const folders = Array.from({ length: run.generators }, (_, i) => generatorFolder(runId, i));
+  try {
+    return await Promise.all(
+      folders.map(async (dir, index) => {
+        const outputJson = path.join(run.outputDir, `${name}-g${index}.json`);
+        const reportsDir = path.join(run.outputDir, `g${index}`);
+        mkdirSync(reportsDir, { recursive: true });
+        const exitCode = await runArtillery(path.join(dir, 'scenarios', `${name}.yml`), {
+          target: run.target,
+          outputJson,
+          env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
+          overrides: JSON.stringify({ config: { phases: generatorPhases(phases, run.generators, index) } }),
+          ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
+        });
+        return { index, exitCode, outputJson, reportsDir };
+      }),
+    );
+  } finally {
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+  }
+}
