@@ -50,7 +50,9 @@ export function runEnsure(ensure: EnsurePlugin, config: ScenarioConfig, aggregat
   const global = globalThis as unknown as { artillery?: { log(line: unknown): void } };
   // runChecks logs through Artillery's global; the verdict below prints each gate instead.
   global.artillery ??= { log: () => {} };
-  return ensure.runChecks(checks, ensure.statsToVars({ report: aggregate }));
+  // ensure reads counters and rates as objects, as every --output file has them.
+  const report = { ...aggregate, counters: aggregate.counters ?? {}, rates: aggregate.rates ?? {} };
+  return ensure.runChecks(checks, ensure.statsToVars({ report }));
 }
 
 export interface MergedVerdictInput {
