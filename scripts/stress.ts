@@ -15,6 +15,7 @@ import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processo
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
+import { optionalServerConditions } from './lib/optional-server-gates.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
 import { runScaledScenario } from './lib/scaled-scenario.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
@@ -39,6 +40,7 @@ const OPTIONS = {
   'metrics-url': { type: 'string' },
   baseline: { type: 'string' },
   tolerances: { type: 'string' },
+  'server-gates': { type: 'string', default: 'required' },
   generators: { type: 'string', default: '1' },
 } as const;
 
@@ -99,11 +101,29 @@ function readAggregate(file: string): AggregateReport {
   }
 }
 
+/** Artillery --overrides for one scenario: scaled phases and, when asked, optional server gates. */
+function scenarioOverrides(
+  file: string,
+  durationFactor: number,
+  rateFactor: number,
+  serverGatesOptional: boolean,
+): string | undefined {
+  const phases = phaseOverrides(file, durationFactor, rateFactor);
+  const conditions = serverGatesOptional ? optionalServerConditions(file) : undefined;
+  if (!phases && !conditions) return undefined;
+  const config = { ...(phases ? (JSON.parse(phases) as { config: object }).config : {}) };
+  return JSON.stringify({ config: conditions ? { ...config, ensure: { conditions } } : config });
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: OPTIONS });
   const scenarios = selectScenarios(values.only);
   const durationFactor = factor('scale-duration', values['scale-duration']);
   const rateFactor = factor('scale-rate', values['scale-rate']);
+  const serverGates = values['server-gates'];
+  if (serverGates !== 'required' && serverGates !== 'optional')
+    throw new Error(`--server-gates must be required or optional, got "${serverGates}"`);
+  const serverGatesOptional = serverGates === 'optional';
   const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
   const generators = generatorCount(values.generators);
   const sampler = generators > 1 ? samplerIndex(generators) : 0;
@@ -163,6 +183,7 @@ async function main(): Promise<number> {
           rateFactor,
           reportsDir,
           samplerIndex: sampler,
+          conditions: serverGatesOptional ? optionalServerConditions(path.join(ROOT, file)) : undefined,
           onOutput: (index, chunk) => {
             for (const line of chunk.split('\n')) if (line.trim()) console.log(`[g${index}] ${line}`);
           },
@@ -183,7 +204,7 @@ async function main(): Promise<number> {
         target: url,
         outputJson,
         env,
-        overrides: phaseOverrides(path.join(ROOT, file), durationFactor, rateFactor),
+        overrides: scenarioOverrides(path.join(ROOT, file), durationFactor, rateFactor, serverGatesOptional),
         onSpawn: (c) => {
           child = c;
         },

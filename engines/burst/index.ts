@@ -3,6 +3,7 @@
 // writes them all in one synchronous loop (dispatch.ts) and reports how far apart
 // the writes were (burst.dispatch_spread_ms) beside Artillery's usual http.* metrics.
 import type tls from 'node:tls';
+import createDebug from 'debug';
 import { type PreparedRequest, type RequestResult, releaseBurst } from './dispatch.ts';
 import { callHook, callHooks, hookNames, type Processor } from './hooks.ts';
 
@@ -72,6 +73,8 @@ export interface BurstRecord {
 }
 
 // Errors already counted per request as errors.<code>: the virtual user fails without counting them again.
+const debug = createDebug('engine:burst');
+
 const counted = new WeakSet<Error>();
 
 function errorCode(err: Error): string {
@@ -140,6 +143,7 @@ export default class BurstEngine {
       if (!Number.isInteger(count) || count < 1) {
         throw new Error(`burst engine: count=${String(burst.count)} is not a positive whole number`);
       }
+      debug('burst of %d: signing every request', count);
       // Every request is built and signed before any connection is opened.
       const params: RequestParams[] = [];
       for (let i = 0; i < count; i++) {
@@ -155,6 +159,7 @@ export default class BurstEngine {
         params.map((p) => this.prepare(method, p)),
         { timeoutMs: this.timeoutMs(params[0]?.timeout), tls: this.script.config.tls ?? {} },
       );
+      debug('burst of %d released: spread %s ms', count, outcome.timing?.spreadMs);
       if (outcome.timing) {
         ee.emit('histogram', 'burst.dispatch_spread_ms', outcome.timing.spreadMs);
         const record: BurstRecord = {

@@ -11,6 +11,7 @@ export type {
   TreeEvent,
 } from './health-report-format.ts';
 export { OUTCOMES, type Outcome } from './outcomes.ts';
+export { type PackPlugin, pluginOrderProblem } from './plugin-order.ts';
 export {
   appendRequest,
   closeWriter,

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FIGURE_LABELS, FIGURES, type FigureName, type KeyFigures } from './key-figures.ts';
-import type { GateResult, Verdict } from './verdict-file.ts';
+import type { Comparison, GateResult, Verdict } from './run-format.ts';
 
 export type Tolerances = Partial<Record<FigureName, string>>;
 
@@ -51,17 +51,6 @@ export function parseTolerance(figure: string, text: string): Bound {
     else bound.abs = Number(number);
   }
   return bound;
-}
-
-export interface Comparison {
-  figure: FigureName;
-  label: string;
-  baseline: number | null;
-  current: number | null;
-  tolerance: string;
-  /** The value this run may reach (upper) or must keep (lower). */
-  limit: { low?: number; high?: number };
-  result: 'pass' | 'regression' | 'not measured' | 'not in baseline';
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { buildCharts, memoryMeasure } from './chart-data.ts';
 import { escapeMarkup } from './escape.ts';
-import type { Phase, RunData } from './run-data.ts';
+import type { Phase, RunData } from './run-format.ts';
 import { gateMark } from './validity.ts';
 
 const require = createRequire(import.meta.url);

@@ -3,7 +3,6 @@
 export {
   BaselineError,
   baselineGates,
-  type Comparison,
   compareFigures,
   describeComparison,
   findBaseline,
@@ -22,7 +21,16 @@ export {
   measuredValues,
   sumPeriods,
 } from './measured-values.ts';
-export { type PeriodStats, type Phase, publicSettings, type RunData, type RunSettings } from './run-data.ts';
+export { publicSettings } from './run-data.ts';
+export type {
+  Comparison,
+  GateResult,
+  PeriodStats,
+  Phase,
+  RunData,
+  RunSettings,
+  Verdict,
+} from './run-format.ts';
 export { writeTrendIndex } from './trend-index.ts';
 export { gateMark, invalidReason, validityAdvice } from './validity.ts';
-export { type GateResult, type Verdict, writeRunOutputs } from './verdict-file.ts';
+export { writeRunOutputs } from './verdict-file.ts';

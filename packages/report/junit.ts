@@ -1,7 +1,7 @@
 // JUnit XML of the gates, one test case per gate per scenario, so CI systems list them.
 import { escapeMarkup } from './escape.ts';
+import type { GateResult } from './run-format.ts';
 import { gateMark } from './validity.ts';
-import type { GateResult } from './verdict-file.ts';
 
 export interface GateSuite {
   scenario: string;

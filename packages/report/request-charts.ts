@@ -3,9 +3,9 @@
 // distribution, and outcomes per time bucket (0.1 ms for a burst, 1 s for a long run),
 // each keeping its peak, so a one-hour run stays a few thousand points.
 import type { RequestColumns } from 'webhook-stress-common';
-import { type Chart, requestedMean, type Series } from './chart-data.ts';
+import { type Chart, requestedMean, type Series } from './chart-series.ts';
 import { downsampleMax } from './downsample.ts';
-import type { Phase } from './run-data.ts';
+import type { Phase } from './run-format.ts';
 
 /** Above this many requests a timeline is drawn per second instead of per request. */
 const MAX_SCATTER = 3000;

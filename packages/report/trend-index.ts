@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { escapeMarkup } from './escape.ts';
 import { FIGURE_LABELS, FIGURES } from './key-figures.ts';
-import type { Verdict } from './verdict-file.ts';
+import type { Verdict } from './run-format.ts';
 
 const require = createRequire(import.meta.url);
 

@@ -2,7 +2,7 @@
 // the other gates rest on (how simultaneous a burst really was). When one fails the run
 // is INVALID: its other gates are listed as not judged, and the run fails.
 import { describeMeasurements } from './measured-values.ts';
-import type { GateResult } from './verdict-file.ts';
+import type { GateResult } from './run-format.ts';
 
 export interface ValidityCondition {
   expression: string;

@@ -3,40 +3,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileStamp } from 'webhook-stress-common';
-import type { Comparison } from './baseline.ts';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
 import { type KeyFigures, keyFigures } from './key-figures.ts';
-import type { RunData, RunSettings } from './run-data.ts';
-
-export interface GateResult {
-  expression: string;
-  passed: boolean;
-  /** false for `strict: false` gates: a warning that does not fail the run. */
-  strict: boolean;
-  measured: Record<string, number | null>;
-  /** Set on a validity gate: what to do when it fails (the run is then INVALID, see validity.ts). */
-  validity?: string;
-  /** Set on a baseline comparison row (baseline.ts). */
-  baseline?: boolean;
-}
-
-export interface Verdict {
-  scenario: string;
-  finishedAt: string;
-  passed: boolean;
-  /** Set when a validity gate failed: why the run was not judged, and what to do. */
-  invalid?: string;
-  gates: GateResult[];
-  /** What the report shows of the scenario's settings (never a credential). */
-  settings?: RunSettings;
-  /** The figures a later run compares with and the index trends (key-figures.ts). */
-  figures?: KeyFigures;
-  /** The run this one was compared with, and how each figure compared. */
-  baseline?: { file: string; comparisons: Comparison[] };
-  /** Sibling files of this run, by name. */
-  files: { html: string; junit: string; health?: string; log?: string };
-}
+import type { RunData, Verdict } from './run-format.ts';
 
 /** The monitor's log beside its health report: server_health_report_<run>.json -> monitor_<run>.log. */
 function monitorLogOf(healthFile: string): string | undefined {

@@ -2,7 +2,8 @@
 // Runs in the main thread only: Artillery also loads plugins in every worker thread.
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { resolveTarget } from 'webhook-stress-common';
+import createDebug from 'debug';
+import { pluginOrderProblem, resolveTarget } from 'webhook-stress-common';
 import { type MonitorConfig, MonitorConfigError, type PluginOptions, readMonitorConfig } from './config.ts';
 import { HealthFilesError } from './health-report.ts';
 import { createMonitor, type Monitor, type Stats } from './monitor.ts';
@@ -17,11 +18,6 @@ interface PluginEvents {
   on(event: 'stats' | 'done', listener: (stats: Stats) => void): void;
 }
 
-interface EnsureCondition {
-  expression: string;
-  strict?: boolean;
-}
-
 interface ArtilleryGlobal {
   globalEvents: { emit(event: string, payload: unknown): void };
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
@@ -29,8 +25,9 @@ interface ArtilleryGlobal {
   suggestedExitCode: number;
   /** Set by Artillery after plugins are created, before the load starts. */
   testInfo?: { metadata?: { startedAt?: number } };
-  plugins: { name: string; plugin?: { script?: { config?: { ensure?: { conditions?: EnsureCondition[] } } } } }[];
 }
+
+const debug = createDebug('plugin:server-monitor');
 
 export const LEGACY_METRICS_FORMAT = false;
 
@@ -40,18 +37,20 @@ export { MonitorConfigError, readMonitorConfig } from './config.ts';
 export { createMonitor } from './monitor.ts';
 export { SelectorError } from './select-process.ts';
 
-/** With the monitor off, server gates still show in the verdict, as not measured, but no longer fail the run. */
-function relaxServerGates(artillery: ArtilleryGlobal): void {
-  const conditions = artillery.plugins.find((p) => p.name === 'ensure')?.plugin?.script?.config?.ensure?.conditions;
-  for (const condition of conditions ?? []) if (/\bserver\./.test(condition.expression)) condition.strict = false;
-}
-
 export class Plugin {
   private readonly monitor: Monitor | undefined;
 
   constructor(script: Script, events: PluginEvents) {
-    if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
+    if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
+      debug('worker thread: nothing to do (the main thread samples)');
+      return;
+    }
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const orderProblem = pluginOrderProblem('server-monitor', Object.keys(script.config.plugins ?? {}));
+    if (orderProblem) {
+      console.error(orderProblem);
+      process.exit(2);
+    }
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const target = resolveTarget(script.config.target, process.env.BASE_URL || undefined);
     let monitor: Monitor;
@@ -77,19 +76,24 @@ export class Plugin {
     } else if (source.kind === 'remote') {
       artillery.log(`Server monitor: sampling ${source.metricsUrl} every ${config.intervalMs} ms`);
     } else {
-      const effect = source.kind === 'off' ? 'reported as not measured' : 'will FAIL as not measured';
-      artillery.log(`Server monitor: ${source.reason}; server gates ${effect}`);
+      // Off or not: an unmeasured server gate fails unless the scenario marks it `strict: false`.
+      artillery.log(`Server monitor: ${source.reason}; server gates fail as not measured unless marked strict: false`);
     }
     monitor.start();
-    events.on('stats', (stats) => monitor.addPeriodMetrics(stats));
+    debug('created: source %s', source.kind);
+    events.on('stats', (stats) => {
+      debug('stats: adding server.* to the period');
+      monitor.addPeriodMetrics(stats);
+    });
     events.on('done', (stats) => {
+      debug('done: adding server.* to the final report (before ensure judges it)');
       monitor.addAggregateMetrics(stats);
-      if (source.kind === 'off') relaxServerGates(artillery);
     });
     let reportFailed = false;
     artillery.ext({
       ext: 'beforeExit',
       method: async (data) => {
+        debug('beforeExit: writing the health report (earlyStop %s)', data.earlyStop === true);
         monitor.stop();
         let written: ReturnType<Monitor['writeReport']>;
         try {
@@ -106,6 +110,7 @@ export class Plugin {
         artillery.log(`Server health report: ${path.relative(process.cwd(), file)}`);
         // For the verdict plugin's HTML report, which is written after ensure has judged.
         artillery.globalEvents.emit('server-monitor:report', { file, report });
+        debug('server-monitor:report emitted');
       },
     });
     // Exits that skip beforeExit: a configuration error (exit 2) leaves no report files;

@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { collectRequests, discardRecording, type HealthReport, startRecording } from 'webhook-stress-common';
+import createDebug from 'debug';
+import {
+  collectRequests,
+  discardRecording,
+  type HealthReport,
+  pluginOrderProblem,
+  startRecording,
+} from 'webhook-stress-common';
 import {
   type AggregateReport,
   describeMeasurements,
@@ -54,11 +61,13 @@ interface Script {
     phases?: Phase[];
     variables?: Record<string, unknown>;
     ensure?: EnsureConfig;
-    plugins?: { verdict?: { baseline?: unknown } };
+    plugins?: { verdict?: { baseline?: unknown } } & Record<string, unknown>;
   };
 }
 
 export const LEGACY_METRICS_FORMAT = false;
+
+const debug = createDebug('plugin:verdict');
 
 class VerdictError extends Error {}
 
@@ -80,8 +89,16 @@ function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>, advice:
 
 export class Plugin {
   constructor(script: Script, events: PluginEvents) {
-    if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) return;
+    if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
+      debug('worker thread: nothing to do (the main thread judges)');
+      return;
+    }
     const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const orderProblem = pluginOrderProblem('verdict', Object.keys(script.config.plugins ?? {}));
+    if (orderProblem) {
+      console.error(orderProblem);
+      process.exit(2);
+    }
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
     const advice = validityAdvice(script.config.ensure?.conditions);
@@ -104,9 +121,11 @@ export class Plugin {
       periods.push(stats);
     });
     events.on('done', (report) => {
+      debug('done: final report received');
       finalReport = report;
     });
     artillery.globalEvents.on('server-monitor:report', (written) => {
+      debug('server-monitor:report received');
       health = written;
     });
     let written = false;
@@ -169,6 +188,7 @@ export class Plugin {
       }
     };
     artillery.globalEvents.on('checks', (checks) => {
+      debug('checks: %d gates judged by ensure; health report %s', checks.length, health ? 'in' : 'missing');
       guarded(() => {
         const values = flattenReport(finalReport);
         write(
@@ -184,6 +204,7 @@ export class Plugin {
       ext: 'beforeExit',
       method: async (data) => {
         await new Promise((resolve) => setImmediate(resolve));
+        debug('beforeExit: written %s, earlyStop %s', written, data.earlyStop === true);
         if (written || data.earlyStop !== true) return;
         guarded(() => {
           const values = flattenReport(sumPeriods(periods));

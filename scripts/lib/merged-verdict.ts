@@ -32,6 +32,8 @@ export interface ScenarioConfig {
   plugins?: { ensure?: EnsureConfig };
 }
 
+type EnsureConditions = NonNullable<EnsureConfig['conditions']>;
+
 export function readScenarioConfig(file: string): ScenarioConfig {
   let script: { config?: ScenarioConfig };
   try {
@@ -60,6 +62,8 @@ export interface MergedVerdictInput {
   merged: ArtilleryOutput;
   ensure: EnsurePlugin;
   reportsDir: string;
+  /** Replaces the scenario's ensure conditions (`npm run stress -- --server-gates optional`). */
+  conditions?: object[] | undefined;
   /** The URL the generators sent to (the report shows its origin). */
   target?: string | undefined;
   health?: { file: string; report: HealthReport } | undefined;
@@ -71,9 +75,14 @@ export interface MergedVerdictInput {
 export function writeMergedVerdict(input: MergedVerdictInput): { verdict: Verdict; verdictFile: string; json: string } {
   const { merged, reportsDir } = input;
   const log = input.log ?? console.log;
-  const config = input.target
-    ? { ...readScenarioConfig(input.scenarioFile), target: input.target }
-    : readScenarioConfig(input.scenarioFile);
+  const scenarioConfig = readScenarioConfig(input.scenarioFile);
+  const config: ScenarioConfig = {
+    ...scenarioConfig,
+    ...(input.target ? { target: input.target } : {}),
+    ...(input.conditions
+      ? { ensure: { ...scenarioConfig.ensure, conditions: input.conditions as EnsureConditions } }
+      : {}),
+  };
   const scenario = path.basename(input.scenarioFile, path.extname(input.scenarioFile));
   const aggregate = merged.aggregate as AggregateReport;
   const values = flattenReport(aggregate);

@@ -45,6 +45,8 @@ export interface ScaleOutRun {
   outputDir: string;
   durationFactor: number;
   rateFactor: number;
+  /** Replaces the scenario's ensure conditions (`npm run stress -- --server-gates optional`). */
+  conditions?: object[] | undefined;
   onOutput?: (index: number, chunk: string) => void;
 }
 
@@ -94,7 +96,12 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
           target: run.target,
           outputJson,
           env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
-          overrides: JSON.stringify({ config: { phases: generatorPhases(phases, run.generators, index) } }),
+          overrides: JSON.stringify({
+            config: {
+              phases: generatorPhases(phases, run.generators, index),
+              ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
+            },
+          }),
           ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
         });
         return { index, exitCode, outputJson, reportsDir };

@@ -70,6 +70,7 @@ export async function runScaledScenario(
     ensure: await loadEnsure(),
     reportsDir: run.reportsDir,
     target: run.target,
+    conditions: run.conditions,
     health: sampler && samplerHealth(sampler.reportsDir, run.reportsDir),
     startedAt,
   });

@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Verdict } from '../../packages/report/verdict-file.ts';
+import type { Verdict } from 'webhook-stress-report';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
 
 export interface ArtilleryRun {

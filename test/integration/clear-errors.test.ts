@@ -20,7 +20,46 @@ before(async () => {
 });
 after(async () => target.stop());
 
+/** A scenario of the test's own, with its plugins listed in the given order. */
+function scenarioWithPlugins(plugins: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pack-order-'));
+  const file = path.join(dir, 'order.yml');
+  const listed = plugins.map((p) => `    ${p}: {}`).join('\n');
+  writeFileSync(
+    file,
+    `config:\n  target: ${target.url}\n  plugins:\n${listed}\n  ensure:\n    conditions:\n      - expression: vusers.failed == 0\n  phases:\n    - arrivalCount: 1\n      duration: 1\nscenarios:\n  - flow:\n      - get:\n          url: /health\n`,
+  );
+  return file;
+}
+
 describe('clear errors', () => {
+  for (const [plugins, line] of [
+    [
+      ['verdict', 'ensure', 'server-monitor'],
+      /^server-monitor: it is listed after ensure in config\.plugins \(verdict, ensure, server-monitor\); list server-monitor before ensure/m,
+    ],
+    [['server-monitor', 'verdict'], /^verdict: ensure is not in config\.plugins; add `ensure: \{\}`/m],
+  ] as const) {
+    it(`plugins listed as ${plugins.join(', ')}: one line at start, exit 2, no report`, async () => {
+      const file = scenarioWithPlugins([...plugins]);
+      const reportsDir = path.dirname(file);
+      let output = '';
+      const code = await runArtillery(file, {
+        env: { REPORTS_DIR: reportsDir },
+        onOutput: (chunk) => {
+          output += chunk;
+        },
+      });
+      try {
+        assert.equal(code, 2, output);
+        assert.match(output, line);
+        assert.deepEqual(readdirSync(reportsDir), ['order.yml']);
+      } finally {
+        rmSync(reportsDir, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('unreachable target: the monitor finds nothing listening on its port', async () => {
     const port = await freePort();
     const run = await runScenario('rate-limit', `http://127.0.0.1:${port}`);

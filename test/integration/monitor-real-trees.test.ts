@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { HealthReport } from 'webhook-stress-common';
-import type { Verdict } from '../../packages/report/verdict-file.ts';
+import type { Verdict } from 'webhook-stress-report';
 import { freePort, ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
 

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import type { HealthReport } from 'webhook-stress-common';
 import { rssBytesFromStatus } from '../../plugins/server-monitor/proc.ts';
 import { createLocalSampler } from '../../plugins/server-monitor/sampler.ts';
-import { startTarget } from '../../reference-server/launch.ts';
+import { ROOT, startTarget } from '../../reference-server/launch.ts';
+import { optionalServerConditions } from '../../scripts/lib/optional-server-gates.ts';
 import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
 
 function healthReport(run: ArtilleryRun): HealthReport {
@@ -107,12 +108,29 @@ describe('server monitor', () => {
     assert.ok(report.summary.max_memory_mb > 10);
   });
 
-  it('SERVER_MONITOR=off: server gates are reported as not measured and do not fail the run', async () => {
-    const run = await withTarget([], (url) => runScenario('rate-limit', url, { SERVER_MONITOR: 'off' }));
-    assert.equal(run.code, 0, run.output);
-    const gate = run.verdict?.gates.find((g) => g.expression.startsWith('server.'));
-    assert.deepEqual(gate && { passed: gate.passed, strict: gate.strict }, { passed: false, strict: false });
-    assert.equal(gate?.measured['server.worker_crashes'], null);
+  it('SERVER_MONITOR=off: server gates fail as not measured; marked strict: false they show but do not fail', async () => {
+    const [off, optional] = await withTarget([], async (url) => [
+      await runScenario('rate-limit', url, { SERVER_MONITOR: 'off' }),
+      await runScenario(
+        'rate-limit',
+        url,
+        { SERVER_MONITOR: 'off' },
+        {
+          overrides: JSON.stringify({
+            config: { ensure: { conditions: optionalServerConditions(path.join(ROOT, 'scenarios/rate-limit.yml')) } },
+          }),
+        },
+      ),
+    ]);
+    const serverGate = (run: typeof off) => {
+      const gate = run.verdict?.gates.find((g) => g.expression.startsWith('server.'));
+      return gate && { passed: gate.passed, strict: gate.strict, crashes: gate.measured['server.worker_crashes'] };
+    };
+    assert.equal(off.code, 1, off.output);
+    assert.deepEqual(serverGate(off), { passed: false, strict: true, crashes: null });
+    assert.deepEqual(failedGates(off), ['server.worker_crashes == 0 and server.root_died == 0']);
+    assert.equal(optional.code, 0, optional.output);
+    assert.deepEqual(serverGate(optional), { passed: false, strict: false, crashes: null });
   });
 
   it('a pid that does not exist: one clear line, exit 2, before any load', async () => {

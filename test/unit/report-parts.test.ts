@@ -13,13 +13,15 @@ import {
   startRecording,
 } from '../../packages/common/request-record.ts';
 import { baselineGates, compareFigures, parseTolerance, resolveTolerances } from '../../packages/report/baseline.ts';
-import { buildCharts, requestedMean } from '../../packages/report/chart-data.ts';
+import { buildCharts } from '../../packages/report/chart-data.ts';
+import { requestedMean } from '../../packages/report/chart-series.ts';
 import { downsampleMax } from '../../packages/report/downsample.ts';
 import { gateExpressions } from '../../packages/report/gate-expressions.ts';
 import { renderJunit } from '../../packages/report/junit.ts';
 import { keyFigures } from '../../packages/report/key-figures.ts';
 import { sumPeriods } from '../../packages/report/measured-values.ts';
-import { publicSettings, type RunData } from '../../packages/report/run-data.ts';
+import { publicSettings } from '../../packages/report/run-data.ts';
+import type { RunData } from '../../packages/report/run-format.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
 import { SUITE, selectScenarios, stopsSuite } from '../../scripts/lib/suite-order.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
@@ -87,6 +89,12 @@ describe('report settings', () => {
     assert.equal(s.target, 'http://127.0.0.1:8000');
     assert.deepEqual(s.variables, { webhookPool: 20 });
     assert.equal(s.signingScheme, 'github');
+  });
+
+  it('show the server the run used: BASE_URL under the default target, the given target over it', () => {
+    const env = { BASE_URL: 'http://127.0.0.1:9100/hooks' };
+    assert.equal(publicSettings({ target: 'http://127.0.0.1:8000' }, env).target, 'http://127.0.0.1:9100');
+    assert.equal(publicSettings({ target: 'http://127.0.0.1:7000' }, env).target, 'http://127.0.0.1:7000');
   });
 });
 

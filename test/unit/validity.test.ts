@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { GateResult } from 'webhook-stress-report';
 import { renderJunit } from '../../packages/report/junit.ts';
 import { gateMark, invalidReason, validityAdvice } from '../../packages/report/validity.ts';
-import type { GateResult } from '../../packages/report/verdict-file.ts';
 import { summaryRow } from '../../scripts/lib/suite-summary.ts';
 
 const spread = (ms: number): GateResult => ({
