@@ -3,6 +3,7 @@
 // Every option is validated here, with one message style: name, wrong value, what is allowed.
 import type { LeakRules } from './analysis.ts';
 import { DEFAULT_LEAK_RULES } from './analysis.ts';
+import { mayBeMerged } from './gauge-histograms.ts';
 import { samplingParty } from './sampling-party.ts';
 import type { Selector } from './select-process.ts';
 
@@ -10,6 +11,8 @@ export interface MonitorConfig {
   enabled: boolean;
   /** Why the monitor is off, for its one line at the start. */
   offReason?: string;
+  /** Server figures also as `server.gauge.*` histograms: this run's results may be merged with others. */
+  gaugeHistograms: boolean;
   selector: Selector;
   metricsUrl: string | undefined;
   intervalMs: number;
@@ -88,6 +91,7 @@ export function readMonitorConfig(options: PluginOptions, env: Env): MonitorConf
   };
   return {
     enabled: !off && party.samples,
+    gaugeHistograms: mayBeMerged(env),
     ...(off ? {} : party.samples ? {} : { offReason: party.reason }),
     selector: {
       pid: num('SERVER_PID', env.SERVER_PID || options.pid, pidRange),

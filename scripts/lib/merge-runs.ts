@@ -39,6 +39,8 @@ export interface MergedRun extends ArtilleryOutput {
 const SERVER = 'server.';
 /** Each sampling party counts itself once (plugins/server-monitor); a merged file shows how many there were. */
 export const SAMPLING_PARTIES = 'server.sampling_parties';
+/** plugins/server-monitor/gauge-histograms.ts: each server figure as a one-value histogram. */
+const GAUGE_PREFIX = 'server.gauge.';
 
 function readJson(file: string): unknown {
   let text: string;
@@ -168,14 +170,51 @@ function mergeWithoutSketches(ssms: Ssms, runs: GeneratorRun[]): ArtilleryOutput
   };
 }
 
-/** Server figures from the one party that sampled; from none (not measured) when several did. */
-function oneServerSource(runs: GeneratorRun[], notes: string[]): GeneratorRun[] {
-  const samplers = runs.filter(sampledServer);
-  if (samplers.length > 1)
-    notes.push(
-      `server figures: ${samplers.map((r) => r.file).join(', ')} all sampled the server; adding them up would count it ${samplers.length} times, so server gates are not measured. Let one generator sample (SERVER_MONITOR_GENERATOR)`,
-    );
-  const source = samplers.length === 1 ? samplers[0] : undefined;
+/**
+ * After a merge of several sampling parties: each server figure is the largest party's, read
+ * from the max of its merged `server.gauge.*` sketch (plugins/server-monitor/gauge-histograms.ts);
+ * a figure without one is dropped (not measured). The period charts drop server lines.
+ */
+function serverFiguresFromGauges(
+  merged: ArtilleryOutput,
+  parties: number,
+  what: string,
+  notes: string[],
+): ArtilleryOutput {
+  const summaries = merged.aggregate.summaries ?? {};
+  const counters: Record<string, number> = {};
+  let fromGauges = 0;
+  for (const [name, value] of Object.entries(merged.aggregate.counters ?? {})) {
+    if (!name.startsWith(SERVER) || name === SAMPLING_PARTIES) {
+      counters[name] = value;
+      continue;
+    }
+    const max = summaries[`${GAUGE_PREFIX}${name.slice(SERVER.length)}`]?.max;
+    if (max !== undefined) {
+      counters[name] = max;
+      fromGauges += 1;
+    }
+  }
+  notes.push(
+    fromGauges > 0
+      ? `server figures: ${what} sampled the server ${parties} times; each server figure is the largest party's (its ${GAUGE_PREFIX}* histogram), not their sum`
+      : `server figures: ${what} sampled the server ${parties} times and carry no ${GAUGE_PREFIX}* histograms; adding them up would count the server ${parties} times, so server gates are not measured. Let one generator sample (SERVER_MONITOR_GENERATOR)`,
+  );
+  const keep = (o: Record<string, Record<string, number>> | undefined) =>
+    o && Object.fromEntries(Object.entries(o).filter(([n]) => !n.startsWith(SERVER) || n.startsWith(GAUGE_PREFIX)));
+  return {
+    aggregate: {
+      ...merged.aggregate,
+      counters,
+      summaries: keep(merged.aggregate.summaries),
+      histograms: keep(merged.aggregate.histograms),
+    },
+    intermediate: merged.intermediate.map(withoutServer),
+  };
+}
+
+/** Server figures of the one party that sampled: the others' are left out before the merge. */
+function oneServerSource(runs: GeneratorRun[], source: GeneratorRun | undefined): GeneratorRun[] {
   return runs.map((run) => {
     if (run === source) return run;
     const output = {
@@ -195,24 +234,24 @@ export function mergeRuns(ssms: Ssms, runs: GeneratorRun[]): MergedRun {
   if (runs.length === 1) {
     const [only] = runs as [GeneratorRun];
     const parties = only.output.aggregate.counters?.[SAMPLING_PARTIES] ?? 0;
-    if (parties <= 1) return { ...only.output, notes };
-    // An already merged file (run-fargate --count N): its server counters are sums over the parties.
-    notes.push(
-      `server figures: ${only.file} merges ${parties} parties that each sampled the server, and Artillery added their figures up, so server gates are not measured. Sample from one party (README "Scaling out")`,
-    );
-    return {
-      aggregate: withoutServer(only.output.aggregate),
-      intermediate: only.output.intermediate.map(withoutServer),
-      notes,
-    };
+    // An already merged file (run-fargate --count N) whose workers each sampled the server.
+    if (parties > 1) return { ...serverFiguresFromGauges(only.output, parties, only.file, notes), notes };
+    return { ...only.output, notes };
   }
-  const sources = oneServerSource(runs, notes);
+  const samplers = runs.filter(sampledServer);
+  const sources = samplers.length > 1 ? runs : oneServerSource(runs, samplers[0]);
   const missing = sources.filter((r) => !r.sketches).map((r) => r.file);
-  if (missing.length === 0) return { ...mergeSketches(ssms, sources), notes };
-  notes.push(
-    `percentiles: ${missing.join(', ')} came without sketches (${sketchFileOf(missing[0] ?? 'x.json')}), so percentiles of several generators cannot be merged and gates on them are not measured; run each generator with CUSTOM_REPORTERS set to scripts/lib/sketch-reporter.ts (README "Scaling out")`,
-  );
-  return { ...mergeWithoutSketches(ssms, sources), notes };
+  let merged: ArtilleryOutput;
+  if (missing.length === 0) merged = mergeSketches(ssms, sources);
+  else {
+    notes.push(
+      `percentiles: ${missing.join(', ')} came without sketches (${sketchFileOf(missing[0] ?? 'x.json')}), so percentiles of several generators cannot be merged and gates on them are not measured; run each generator with CUSTOM_REPORTERS set to scripts/lib/sketch-reporter.ts (README "Scaling out")`,
+    );
+    merged = mergeWithoutSketches(ssms, sources);
+  }
+  if (samplers.length > 1)
+    merged = serverFiguresFromGauges(merged, samplers.length, samplers.map((r) => r.file).join(', '), notes);
+  return { ...merged, notes };
 }
 
 /**

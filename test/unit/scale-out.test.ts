@@ -111,16 +111,32 @@ describe('merging generator results with Artillery code', () => {
     assert.equal(merged.intermediate[0]?.counters?.['webhook.sent'], 100);
   });
 
-  it('an already merged file whose server was sampled by 3 parties (run-fargate --count 3): server figures not measured', () => {
+  it("an already merged file whose server 3 parties sampled (run-fargate --count 3): each figure the largest party's, from its gauge", () => {
     const fargate = generator(
       'fargate.json',
-      { 'webhook.sent': 300, 'server.sampling_parties': 3, 'server.memory_peak_mb': 132 },
+      { 'webhook.sent': 300, 'server.sampling_parties': 3, 'server.memory_peak_mb': 132, 'server.worker_crashes': 3 },
       [1],
     );
+    const gauge = (max: number) => ({ min: max - 1, max, count: 3, mean: max - 0.5 });
+    fargate.output.aggregate.summaries = {
+      ...fargate.output.aggregate.summaries,
+      'server.gauge.memory_peak_mb': gauge(44),
+      'server.gauge.worker_crashes': gauge(1),
+    };
     const merged = mergeRuns(ssms, [fargate]);
-    assert.equal(merged.aggregate.counters?.['server.memory_peak_mb'], undefined);
+    assert.equal(merged.aggregate.counters?.['server.memory_peak_mb'], 44);
+    assert.equal(merged.aggregate.counters?.['server.worker_crashes'], 1, 'one crash seen by 3 parties is one crash');
     assert.equal(merged.aggregate.counters?.['webhook.sent'], 300);
-    assert.match(merged.notes[0] ?? '', /merges 3 parties that each sampled the server/);
+    assert.match(merged.notes[0] ?? '', /sampled the server 3 times; each server figure is the largest party's/);
+  });
+
+  it('several samplers and no gauges (files of generators not told they are one of several): server figures not measured', () => {
+    const a = generator('a.json', { 'webhook.sent': 1, 'server.samples': 5, 'server.memory_peak_mb': 40 }, [1]);
+    const b = generator('b.json', { 'webhook.sent': 1, 'server.samples': 5, 'server.memory_peak_mb': 41 }, [1]);
+    const merged = mergeRuns(ssms, [a, b]);
+    assert.equal(merged.aggregate.counters?.['server.memory_peak_mb'], undefined);
+    assert.equal(merged.aggregate.counters?.['webhook.sent'], 2);
+    assert.match(merged.notes[0] ?? '', /carry no server\.gauge\.\* histograms; .* server gates are not measured/);
   });
 
   it("the orchestrator's processed count is the exactly-once figure, and ensure judges it", () => {
