@@ -143,11 +143,13 @@ async function main(): Promise<number> {
     if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, processedCountEnv(url));
   }
   let child: ChildProcess | undefined;
+  const generatorChildren = new Set<ChildProcess>();
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
     interrupted = true;
     console.log(`\n${signal}: stopping after the current scenario has written its reports`);
     child?.kill(signal);
+    for (const g of generatorChildren) g.kill(signal);
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
@@ -174,7 +176,7 @@ async function main(): Promise<number> {
         console.log(
           `${generators} generators at once, each with 1/${generators} of the arrivals; generator ${sampler} samples the server`,
         );
-        const scaled = await runScaledScenario({
+        const scaling = runScaledScenario({
           scenarioFile: path.join(ROOT, file),
           generators,
           target: url,
@@ -184,10 +186,20 @@ async function main(): Promise<number> {
           reportsDir,
           samplerIndex: sampler,
           conditions: serverGatesOptional ? optionalServerConditions(path.join(ROOT, file)) : undefined,
+          onSpawn: (c) => {
+            generatorChildren.add(c);
+            c.once('close', () => generatorChildren.delete(c));
+          },
           onOutput: (index, chunk) => {
             for (const line of chunk.split('\n')) if (line.trim()) console.log(`[g${index}] ${line}`);
           },
         });
+        // Interrupted generators may leave no results: the summary then shows what completed.
+        const scaled = await scaling.catch((err: unknown) => {
+          if (interrupted) return undefined;
+          throw err;
+        });
+        if (!scaled) break;
         results.push({
           scenario,
           exitCode: scaled.exitCode,

@@ -6,6 +6,7 @@
 // in the checkout, so the processor's bundle still resolves the workspace packages):
 // Artillery bundles processors/webhook.ts to processors/dist/webhook.js and deletes it at
 // exit, so two runs from one folder would delete each other's bundle.
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
@@ -48,6 +49,8 @@ export interface ScaleOutRun {
   /** Replaces the scenario's ensure conditions (`npm run stress -- --server-gates optional`). */
   conditions?: object[] | undefined;
   onOutput?: (index: number, chunk: string) => void;
+  /** Gets each generator's process as soon as it exists, e.g. to pass on Ctrl-C. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface GeneratorResult {
@@ -103,6 +106,7 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
             },
           }),
           ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
+          ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
         });
         return { index, exitCode, outputJson, reportsDir };
       }),

@@ -43,7 +43,9 @@ export async function runScaledScenario(
   const scenario = path.basename(run.scenarioFile, '.yml');
   const outputDir = path.join(run.reportsDir, 'generators', `${scenario}-${fileStamp(startedAt)}`);
   const settings = readSettings({ ...process.env, ...run.env });
-  const source = settings.processedCount;
+  // Read for the scenarios whose flow reads it in a single run (the countProcessed step).
+  const readsCount = readFileSync(run.scenarioFile, 'utf8').includes('function: countProcessed');
+  const source = readsCount ? settings.processedCount : undefined;
   const before = source ? await fetchProcessedCount(source, settings.requestTimeoutMs) : undefined;
   const results = await runGenerators({ ...run, outputDir });
   let processed: number | undefined;
