@@ -6,7 +6,8 @@
 // `npm run report -- --index [DIR]` rebuilds the trend page DIR/index.html.
 // `npm run report -- --merge scenarios/burst.yml out1.json out2.json [--processed N] [--health F]`
 // merges N generators' --output files (or judges one already merged, e.g. run-fargate's)
-// and writes one verdict, HTML and JUnit; exit 1 when a strict gate fails.
+// and writes one verdict, HTML and JUnit; exit 1 when a strict gate fails. With --health,
+// the server figures come from that one health report (e.g. `npm run monitor` beside the run).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import {
   writeTrendIndex,
 } from 'webhook-stress-report';
 import { loadEnsure, loadSsms } from './lib/artillery-internals.ts';
+import { withHealthFigures } from './lib/health-figures.ts';
 import { mergeRuns, readGeneratorRun, withProcessedCount } from './lib/merge-runs.ts';
 import { writeMergedVerdict } from './lib/merged-verdict.ts';
 
@@ -84,11 +86,15 @@ async function merge(
   const runs = files.map((file) => readGeneratorRun(file, ssms));
   let merged = mergeRuns(ssms, runs);
   if (processed !== undefined) merged = withProcessedCount(merged, processed);
-  for (const note of merged.notes) console.log(`merge: ${note}`);
-  console.log(`Merged ${files.length} result file(s) of ${scenarioFile}`);
   const health = options.health
     ? { file: options.health, report: readJson<HealthReport>(options.health, 'health report') }
     : undefined;
+  if (health) {
+    if (!health.report.summary) throw new Error(`${health.file} has no "summary"; give a server_health_report_*.json`);
+    merged = withHealthFigures(merged, health.report, health.file);
+  }
+  for (const note of merged.notes) console.log(`merge: ${note}`);
+  console.log(`Merged ${files.length} result file(s) of ${scenarioFile}`);
   const { verdict, verdictFile, json } = writeMergedVerdict({
     scenarioFile,
     merged,

@@ -192,11 +192,10 @@ describe('scale-out: 2 local generators, one merged verdict', () => {
   it('report --merge: generator files judged again; a server sampled by both files counted once; files without sketches leave percentiles not measured', async (t) => {
     if (!hftMerged) return t.skip('needs the hft run above');
     const [g0, g1] = generatorFiles(hftMerged, 'hft') as [string, string];
-    const report = (files: string[]) => {
+    const report = (files: string[], extra: string[] = []) => {
       const dir = tempDir('report');
-      return spawnNode(['scripts/report.ts', '--merge', 'scenarios/hft.yml', ...files, '--reports-dir', dir], {}).then(
-        (r) => ({ ...r, dir, ...scenarioResult(dir, 'hft') }),
-      );
+      const args = ['scripts/report.ts', '--merge', 'scenarios/hft.yml', ...files, '--reports-dir', dir, ...extra];
+      return spawnNode(args, {}).then((r) => ({ ...r, dir, ...scenarioResult(dir, 'hft') }));
     };
     const again = await report([g0, g1]);
     assert.equal(again.code, 0, again.output);
@@ -216,6 +215,15 @@ describe('scale-out: 2 local generators, one merged verdict', () => {
     assert.equal(doubled['server.sampling_parties'], 2);
     for (const name of ['server.memory_peak_mb', 'server.worker_crashes', 'server.root_died', 'server.cpu_max_pct'])
       assert.equal(doubled[name], single[name], `${name} is not doubled`);
+
+    // The server sampled by a party that is no generator (npm run monitor beside a cloud run): its health report.
+    const healthFile = readdirSync(hftMerged.dir).find((f) => f.startsWith('server_health_report_hft-'));
+    assert.ok(healthFile);
+    const fromHealth = await report([g0, g1], ['--health', path.join(hftMerged.dir, healthFile)]);
+    assert.equal(fromHealth.code, 0, fromHealth.output);
+    assert.match(fromHealth.output, /server figures: from .*server_health_report_hft-.* \(one sampler\)/);
+    for (const name of ['server.samples', 'server.memory_peak_mb', 'server.cpu_max_pct', 'server.worker_crashes'])
+      assert.equal(fromHealth.merged.aggregate.counters[name], single[name], `${name} from the health report`);
 
     const plain = tempDir('plain');
     for (const [i, f] of [g0, g1].entries()) copyFileSync(f, path.join(plain, `g${i}.json`));
