@@ -63,11 +63,16 @@ export function readGeneratorRun(file: string, ssms: Ssms): GeneratorRun {
   const run: GeneratorRun = { file, output: { aggregate: output.aggregate, intermediate: output.intermediate ?? [] } };
   const sketchFile = sketchFileOf(file);
   if (existsSync(sketchFile)) {
-    const raw = readJson(sketchFile) as SketchFile;
-    run.sketches = {
-      aggregate: ssms.deserializeMetrics(raw.aggregate),
-      intermediate: raw.intermediate.map((p) => ssms.deserializeMetrics(p)),
-    };
+    const raw = readJson(sketchFile) as Partial<SketchFile>;
+    try {
+      if (typeof raw.aggregate !== 'string' || !Array.isArray(raw.intermediate)) throw new Error('not a sketch file');
+      run.sketches = {
+        aggregate: ssms.deserializeMetrics(raw.aggregate),
+        intermediate: raw.intermediate.map((p) => ssms.deserializeMetrics(p)),
+      };
+    } catch {
+      throw new Error(`${sketchFile} is not the sketch file of ${file}; delete it to merge without sketches`);
+    }
   }
   return run;
 }
