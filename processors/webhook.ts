@@ -474,6 +474,37 @@ interface BurstRecord {
   responses: { status: number | undefined }[];
 }
 
+/** A shared release instant further ahead than this is a mistake, not a plan: the flow fails with one line. */
+const MAX_RELEASE_WAIT_MS = 60_000;
+
+/**
+ * Flow step before a burst: with SHARED_SIGNAL_AT (N load generators), wait for that instant,
+ * so every generator releases its burst together, within the server's idempotency window.
+ */
+export async function waitForSharedRelease(): Promise<void> {
+  const at = settings.sharedSignalAtMs;
+  if (at === undefined) return;
+  const waitMs = at - Date.now();
+  if (waitMs > MAX_RELEASE_WAIT_MS) {
+    const line = `SHARED_SIGNAL_AT=${at} is ${Math.round(waitMs / 1000)} s ahead; give the run's start, e.g. $(date +%s000)`;
+    console.error(`webhook-stress-pack: ${line}`);
+    throw new Error(line);
+  }
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
+/**
+ * Flow step after a burst: burst.release_lag_ms, how long after the shared instant its first
+ * request was written (0 without one). Merged over N generators, max - min is how far apart
+ * their bursts left: the burst's validity gate across generators.
+ */
+export function recordReleaseLag(context: Context, events: Events, done: Done): void {
+  const burst = context.vars.$burst as BurstRecord | undefined;
+  const at = settings.sharedSignalAtMs;
+  if (burst) events.emit('histogram', 'burst.release_lag_ms', at === undefined ? 0 : burst.firstWriteAt - at);
+  done();
+}
+
 /**
  * Flow step after a burst: how many requests the limiter let through, beside the band
  * a correct limiter of the named model (RATE_LIMIT_MODEL) allows within the measured

@@ -17,6 +17,9 @@ import { scalePhases } from './scale-phases.ts';
 
 export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
 const GENERATORS_DIR = path.join(ROOT, '.generators');
+// The shared instant the generators release their bursts at: after Artillery's start-up
+// (3 s on a quiet 2-core machine, twice that under load), so none is late.
+const RELEASE_AFTER_MS = 10_000;
 // The generators read no processed count: each delta would include the others' work.
 const PROCESSED_COUNT_VARIABLES = ['PROCESSED_COUNT_URL', 'PROCESSED_COUNT_METRIC', 'PROCESSED_COUNT_JSON_PATH'];
 
@@ -84,7 +87,7 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
   const generatorEnv: Record<string, string> = {
     ...run.env,
     CUSTOM_REPORTERS: SKETCH_REPORTER,
-    SHARED_SIGNAL_AT: String(Date.now()),
+    SHARED_SIGNAL_AT: String(Date.now() + RELEASE_AFTER_MS),
     GENERATORS: String(run.generators),
   };
   for (const variable of PROCESSED_COUNT_VARIABLES) generatorEnv[variable] = '';

@@ -140,6 +140,9 @@ describe('scale-out: 2 local generators, one merged verdict', () => {
       const c = merged.merged.aggregate.counters;
       assert.equal(c['webhook.sent'], 200, 'every generator sends the whole burst of one shared signal');
       assert.equal(c['webhook.executions'], 1, 'measured once, by the orchestrator');
+      const lag = merged.merged.aggregate.summaries['burst.release_lag_ms'];
+      assert.equal(lag?.count, 2, 'one burst per generator');
+      assert.ok((lag?.max ?? 999) - (lag?.min ?? 0) <= 250, 'released together, within the idempotency window');
       assert.equal(c['webhook.processed'], 1);
     } finally {
       await target.stop();
