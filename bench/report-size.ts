@@ -1,6 +1,6 @@
 // Build time, size and render time of the HTML report of a generated one-hour run at
 // 100 signals/s: 360 ten-second periods, 3,600 one-second samples of a 3-process server,
-// and the per-request record of 360,000 requests written through request-record/ as the
+// and the per-request record of 360,000 requests written through webhook-stress-common request-record.ts as the
 // workers write it, then merged as the verdict plugin merges it. Prints each figure
 // against its budget (issue 11: build <= 1 s, file <= 5 MB, render <= 1 s); exit 1 if over.
 //   npm run bench:report

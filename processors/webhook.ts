@@ -338,7 +338,7 @@ function record(outcome: Outcome, expected: readonly string[], context: Context,
   events.emit('counter', expected.includes(outcome) ? 'webhook.as_expected' : 'webhook.not_expected', 1);
 }
 
-/** One line of the per-request record (request-record/): when, how fast, what came back, which webhook. */
+/** One line of the per-request record (webhook-stress-common request-record.ts): when, how fast, what came back, which webhook. */
 function recordRequest(
   params: RequestParams,
   response: Response | undefined,

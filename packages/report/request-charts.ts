@@ -1,4 +1,4 @@
-// Charts drawn from the per-request record (request-record/): a burst as dispatch offset
+// Charts drawn from the per-request record (webhook-stress-common request-record.ts): a burst as dispatch offset
 // vs latency by outcome, the rate-limit test against its allowed band, the latency
 // distribution, and outcomes per time bucket (0.1 ms for a burst, 1 s for a long run),
 // each keeping its peak, so a one-hour run stays a few thousand points.

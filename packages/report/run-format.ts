@@ -61,7 +61,7 @@ export interface RunData {
   aggregate: AggregateReport;
   settings: RunSettings | undefined;
   health: HealthReport | undefined;
-  /** Every request of the run (request-record/); absent when rebuilt from a saved --output JSON. */
+  /** Every request of the run (webhook-stress-common request-record.ts); absent when rebuilt from a saved --output JSON. */
   requests?: RequestColumns | undefined;
   /** The baseline run this one was compared with (baseline.ts). */
   baseline?: { file: string; comparisons: Comparison[] } | undefined;

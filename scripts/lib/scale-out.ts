@@ -1,13 +1,9 @@
 // Local scale-out: N artillery processes at once against one target, each with 1/N of a
 // scenario's arrivals, the same seed and the same shared-signal instant; generator 0
-// samples the server. Their --output files (with sketches) are merged afterwards.
-//
-// Each generator runs from its own copy of scenarios/ and processors/ (under .generators/
-// in the checkout, so the processor's bundle still resolves the workspace packages):
-// Artillery bundles processors/webhook.ts to processors/dist/webhook.js and deletes it at
-// exit, so two runs from one folder would delete each other's bundle.
+// samples the server. Their --output files (with sketches) are merged afterwards. They run
+// side by side because runArtillery gives each run a processor entry of its own (.runs/).
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
 import { parse } from 'yaml';
@@ -16,7 +12,6 @@ import { runArtillery } from './artillery-cli.ts';
 import { scalePhases } from './scale-phases.ts';
 
 export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
-const GENERATORS_DIR = path.join(ROOT, '.generators');
 // The shared instant the generators release their bursts at: after Artillery's start-up
 // (3 s on a quiet 2-core machine, twice that under load), so none is late.
 const RELEASE_AFTER_MS = 10_000;
@@ -68,21 +63,8 @@ function scenarioPhases(file: string): Phase[] {
   return script.config?.phases ?? [];
 }
 
-/** A private copy of the scenario folder and the processor folder for one generator. */
-function generatorFolder(runId: string, index: number): string {
-  const dir = path.join(GENERATORS_DIR, `${runId}-g${index}`);
-  mkdirSync(dir, { recursive: true });
-  cpSync(path.join(ROOT, 'scenarios'), path.join(dir, 'scenarios'), { recursive: true });
-  cpSync(path.join(ROOT, 'processors'), path.join(dir, 'processors'), {
-    recursive: true,
-    filter: (source) => !/[\\/]dist[\\/].+\.js$/.test(source),
-  });
-  return dir;
-}
-
 export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]> {
   const name = path.basename(run.scenarioFile, '.yml');
-  const runId = `${process.pid}-${name}-${Date.now().toString(36)}`;
   const phases = scalePhases(scenarioPhases(run.scenarioFile), run.durationFactor, run.rateFactor);
   const generatorEnv: Record<string, string> = {
     ...run.env,
@@ -91,30 +73,25 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
     GENERATORS: String(run.generators),
   };
   for (const variable of PROCESSED_COUNT_VARIABLES) generatorEnv[variable] = '';
-  const folders = Array.from({ length: run.generators }, (_, i) => generatorFolder(runId, i));
-  try {
-    return await Promise.all(
-      folders.map(async (dir, index) => {
-        const outputJson = path.join(run.outputDir, `${name}-g${index}.json`);
-        const reportsDir = path.join(run.outputDir, `g${index}`);
-        mkdirSync(reportsDir, { recursive: true });
-        const exitCode = await runArtillery(path.join(dir, 'scenarios', `${name}.yml`), {
-          target: run.target,
-          outputJson,
-          env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
-          overrides: JSON.stringify({
-            config: {
-              phases: generatorPhases(phases, run.generators, index),
-              ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
-            },
-          }),
-          ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
-          ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
-        });
-        return { index, exitCode, outputJson, reportsDir };
-      }),
-    );
-  } finally {
-    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-  }
+  return Promise.all(
+    Array.from({ length: run.generators }, async (_, index) => {
+      const outputJson = path.join(run.outputDir, `${name}-g${index}.json`);
+      const reportsDir = path.join(run.outputDir, `g${index}`);
+      mkdirSync(reportsDir, { recursive: true });
+      const exitCode = await runArtillery(run.scenarioFile, {
+        target: run.target,
+        outputJson,
+        env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
+        overrides: JSON.stringify({
+          config: {
+            phases: generatorPhases(phases, run.generators, index),
+            ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
+          },
+        }),
+        ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
+        ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
+      });
+      return { index, exitCode, outputJson, reportsDir };
+    }),
+  );
 }
