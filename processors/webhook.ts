@@ -1,7 +1,9 @@
 // Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
+import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { appendRequest, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
 import { createClassifier, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
@@ -474,23 +476,43 @@ interface BurstRecord {
   responses: { status: number | undefined }[];
 }
 
-/** A shared release instant further ahead than this is a mistake, not a plan: the flow fails with one line. */
+/** A shared release further away than this is a mistake, not a plan: the flow fails with one line. */
 const MAX_RELEASE_WAIT_MS = 60_000;
+const BARRIER_POLL_MS = 2;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function releaseFailure(line: string): Error {
+  console.error(`webhook-stress-pack: ${line}`);
+  return new Error(line);
+}
 
 /**
- * Flow step before a burst: with SHARED_SIGNAL_AT (N load generators), wait for that instant,
- * so every generator releases its burst together, within the server's idempotency window.
+ * Flow step before a burst, for N load generators: wait for the shared instant SHARED_SIGNAL_AT
+ * and, locally (SHARED_RELEASE_DIR), until every generator is ready there, so all release their
+ * bursts together, within the server's idempotency window. A no-op for one generator.
  */
 export async function waitForSharedRelease(): Promise<void> {
   const at = settings.sharedSignalAtMs;
-  if (at === undefined) return;
-  const waitMs = at - Date.now();
-  if (waitMs > MAX_RELEASE_WAIT_MS) {
-    const line = `SHARED_SIGNAL_AT=${at} is ${Math.round(waitMs / 1000)} s ahead; give the run's start, e.g. $(date +%s000)`;
-    console.error(`webhook-stress-pack: ${line}`);
-    throw new Error(line);
+  if (at !== undefined) {
+    const waitMs = at - Date.now();
+    if (waitMs > MAX_RELEASE_WAIT_MS)
+      throw releaseFailure(
+        `SHARED_SIGNAL_AT=${at} is ${Math.round(waitMs / 1000)} s ahead; give the run's start, e.g. $(date +%s000)`,
+      );
+    if (waitMs > 0) await sleep(waitMs);
   }
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  const barrier = settings.releaseBarrier;
+  if (!barrier) return;
+  writeFileSync(path.join(barrier.dir, `ready-${settings.generatorIndex ?? process.pid}`), '');
+  const deadline = Date.now() + MAX_RELEASE_WAIT_MS;
+  while (readdirSync(barrier.dir).filter((f) => f.startsWith('ready-')).length < barrier.parties) {
+    if (Date.now() > deadline)
+      throw releaseFailure(
+        `not all ${barrier.parties} generators were ready in ${barrier.dir} within ${MAX_RELEASE_WAIT_MS / 1000} s`,
+      );
+    await sleep(BARRIER_POLL_MS);
+  }
 }
 
 /**

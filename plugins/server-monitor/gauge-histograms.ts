@@ -13,13 +13,22 @@ type SketchType = new (options: { relativeAccuracy: number }) => Sketch;
 
 export const GAUGE_PREFIX = 'server.gauge.';
 
-let sketchType: SketchType | undefined;
+let sketchType: SketchType | null | undefined;
 
-function loadSketchType(): SketchType {
-  if (!sketchType) {
-    const fromPlugin = createRequire(import.meta.url);
-    const fromArtillery = createRequire(fromPlugin.resolve('artillery/package.json'));
-    sketchType = (fromArtillery('@artilleryio/sketches-js') as { DDSketch: SketchType }).DDSketch;
+/** The running Artillery's DDSketch (from its own install, found from its CLI script, else from this plugin); null when not found. */
+function loadSketchType(): SketchType | null {
+  if (sketchType !== undefined) return sketchType;
+  const starts = [process.argv[1], import.meta.filename].filter((s): s is string => typeof s === 'string');
+  sketchType = null;
+  for (const start of starts) {
+    try {
+      const fromStart = createRequire(start);
+      const fromArtillery = createRequire(fromStart.resolve('artillery/package.json'));
+      sketchType = (fromArtillery('@artilleryio/sketches-js') as { DDSketch: SketchType }).DDSketch;
+      break;
+    } catch {
+      // Try the next place; without Artillery's sketch type the gauges are left out.
+    }
   }
   return sketchType;
 }
@@ -30,6 +39,7 @@ export function addGaugeHistograms(
   figures: Record<string, number>,
 ): void {
   const DDSketch = loadSketchType();
+  if (!DDSketch) return;
   stats.histograms = { ...stats.histograms };
   stats.summaries = { ...stats.summaries };
   for (const [name, value] of Object.entries(figures)) {

@@ -48,6 +48,8 @@ export interface Settings {
   sharedSignalAtMs: number | undefined;
   /** GENERATOR_INDEX: this process is one of several load generators; the orchestrator reads the processed count. */
   generatorIndex: number | undefined;
+  /** SHARED_RELEASE_DIR and GENERATORS: local generators wait there until all are ready, then release their bursts together. */
+  releaseBarrier: { dir: string; parties: number } | undefined;
   symbols: string[];
   requestTimeoutMs: number;
   /** The hostile scenario's classes (scenarios/hostile.yml). */
@@ -130,6 +132,15 @@ function optionalInteger(env: Env, name: string, what: string): number | undefin
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new SettingsError(`${name}="${raw}" is not ${what}`);
   return value;
+}
+
+function releaseBarrier(env: Env): Settings['releaseBarrier'] {
+  const dir = env.SHARED_RELEASE_DIR;
+  if (!dir) return undefined;
+  const parties = optionalInteger(env, 'GENERATORS', 'a number of load generators (1, 2, ...)');
+  if (!parties)
+    throw new SettingsError('SHARED_RELEASE_DIR is set but GENERATORS is not; give how many generators wait there');
+  return { dir, parties };
 }
 
 function baseUrl(env: Env): string | undefined {
@@ -263,6 +274,7 @@ export function readSettings(env: Env): Settings {
     seed: number(env, 'SIGNAL_SEED', 1),
     sharedSignalAtMs: optionalInteger(env, 'SHARED_SIGNAL_AT', 'a time in epoch milliseconds, e.g. $(date +%s000)'),
     generatorIndex: optionalInteger(env, 'GENERATOR_INDEX', 'a generator index (0, 1, 2, ...)'),
+    releaseBarrier: releaseBarrier(env),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
     hostile: hostile(env),

@@ -3,7 +3,8 @@
 // samples the server. Their --output files (with sketches) are merged afterwards. They run
 // side by side because runArtillery gives each run a processor entry of its own (.runs/).
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
 import { parse } from 'yaml';
@@ -12,9 +13,6 @@ import { runArtillery } from './artillery-cli.ts';
 import { scalePhases } from './scale-phases.ts';
 
 export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
-// The shared instant the generators release their bursts at: after Artillery's start-up
-// (3 s on a quiet 2-core machine, twice that under load), so none is late.
-const RELEASE_AFTER_MS = 10_000;
 // The generators read no processed count: each delta would include the others' work.
 const PROCESSED_COUNT_VARIABLES = ['PROCESSED_COUNT_URL', 'PROCESSED_COUNT_METRIC', 'PROCESSED_COUNT_JSON_PATH'];
 
@@ -66,32 +64,39 @@ function scenarioPhases(file: string): Phase[] {
 export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]> {
   const name = path.basename(run.scenarioFile, '.yml');
   const phases = scalePhases(scenarioPhases(run.scenarioFile), run.durationFactor, run.rateFactor);
+  const releaseDir = mkdtempSync(path.join(tmpdir(), 'webhook-stress-release-'));
   const generatorEnv: Record<string, string> = {
     ...run.env,
     CUSTOM_REPORTERS: SKETCH_REPORTER,
-    SHARED_SIGNAL_AT: String(Date.now() + RELEASE_AFTER_MS),
+    SHARED_SIGNAL_AT: String(Date.now()),
+    // Where each generator says it is ready; all release their bursts when all are (waitForSharedRelease).
+    SHARED_RELEASE_DIR: releaseDir,
     GENERATORS: String(run.generators),
   };
   for (const variable of PROCESSED_COUNT_VARIABLES) generatorEnv[variable] = '';
-  return Promise.all(
-    Array.from({ length: run.generators }, async (_, index) => {
-      const outputJson = path.join(run.outputDir, `${name}-g${index}.json`);
-      const reportsDir = path.join(run.outputDir, `g${index}`);
-      mkdirSync(reportsDir, { recursive: true });
-      const exitCode = await runArtillery(run.scenarioFile, {
-        target: run.target,
-        outputJson,
-        env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
-        overrides: JSON.stringify({
-          config: {
-            phases: generatorPhases(phases, run.generators, index),
-            ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
-          },
-        }),
-        ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
-        ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
-      });
-      return { index, exitCode, outputJson, reportsDir };
-    }),
-  );
+  try {
+    return await Promise.all(
+      Array.from({ length: run.generators }, async (_, index) => {
+        const outputJson = path.join(run.outputDir, `${name}-g${index}.json`);
+        const reportsDir = path.join(run.outputDir, `g${index}`);
+        mkdirSync(reportsDir, { recursive: true });
+        const exitCode = await runArtillery(run.scenarioFile, {
+          target: run.target,
+          outputJson,
+          env: { ...generatorEnv, GENERATOR_INDEX: String(index), REPORTS_DIR: reportsDir },
+          overrides: JSON.stringify({
+            config: {
+              phases: generatorPhases(phases, run.generators, index),
+              ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
+            },
+          }),
+          ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),
+          ...(run.onSpawn ? { onSpawn: run.onSpawn } : {}),
+        });
+        return { index, exitCode, outputJson, reportsDir };
+      }),
+    );
+  } finally {
+    rmSync(releaseDir, { recursive: true, force: true });
+  }
 }
