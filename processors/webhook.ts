@@ -1,7 +1,9 @@
 // Artillery hooks named in scenarios/*.yml. Each one only wires Artillery's
 // context to the typed functions in lib/: provision -> pick webhook -> build and
 // sign the signal -> send -> classify the answer into webhook.* counters.
+import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { appendRequest, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
 import { createClassifier, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
@@ -24,7 +26,7 @@ import {
 } from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, type Settings, SettingsError } from './lib/settings.ts';
-import { createSignalGenerator, type Signal } from './lib/signals.ts';
+import { createSignalGenerator, type Signal, sharedSignal } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
@@ -115,9 +117,16 @@ export async function removeProvisionedWebhooks(context: Context): Promise<void>
   if (warning) console.log(warning);
 }
 
-/** `before` flow: one signal that every virtual user sends, byte for byte (the burst test). */
+/**
+ * `before` flow (after provisionCredentials): one signal that every virtual user sends, byte
+ * for byte, to one webhook, the pool's first (the burst test). Both are the same in every
+ * load generator of a run (SIGNAL_SEED, SHARED_SIGNAL_AT), so the server sees one signal.
+ */
 export function prepareSharedSignal(context: Context, _events: Events, done: Done): void {
-  context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  const signal = sharedSignal(settings.seed, settings.sharedSignalAtMs ?? Date.now(), settings.symbols);
+  context.vars.signalBody = JSON.stringify(signal);
+  const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
+  if (pool && pool.length > 1) context.vars.webhooks = pool.slice(0, 1);
   done();
 }
 
@@ -432,7 +441,9 @@ async function readOracle(): Promise<number | undefined> {
 export async function readProcessedCount(context: Context, events: Events): Promise<void> {
   // Emitted first, so a flow that fails before countProcessed never compares undefined with undefined (which passes).
   events.emit('counter', 'webhook.expected_executions', 0);
-  if (!settings.processedCount && !settings.replayEvidence.declared) console.log(NOT_MEASURED_HINT);
+  // One of several generators: the orchestrator reads the server's count around all of them.
+  if (!settings.processedCount && !settings.replayEvidence.declared && settings.generatorIndex === undefined)
+    console.log(NOT_MEASURED_HINT);
   context.vars.acceptedAnswers = 0;
   context.vars.processedBefore = await readOracle();
 }
@@ -463,6 +474,57 @@ interface BurstRecord {
   firstWriteAt: number;
   lastAnswerAt: number;
   responses: { status: number | undefined }[];
+}
+
+/** A shared release further away than this is a mistake, not a plan: the flow fails with one line. */
+const MAX_RELEASE_WAIT_MS = 60_000;
+const BARRIER_POLL_MS = 2;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function releaseFailure(line: string): Error {
+  console.error(`webhook-stress-pack: ${line}`);
+  return new Error(line);
+}
+
+/**
+ * Flow step before a burst, for N load generators: wait for the shared instant SHARED_SIGNAL_AT
+ * and, locally (SHARED_RELEASE_DIR), until every generator is ready there, so all release their
+ * bursts together, within the server's idempotency window. A no-op for one generator.
+ */
+export async function waitForSharedRelease(): Promise<void> {
+  const at = settings.sharedSignalAtMs;
+  if (at !== undefined) {
+    const waitMs = at - Date.now();
+    if (waitMs > MAX_RELEASE_WAIT_MS)
+      throw releaseFailure(
+        `SHARED_SIGNAL_AT=${at} is ${Math.round(waitMs / 1000)} s ahead; give the run's start, e.g. $(date +%s000)`,
+      );
+    if (waitMs > 0) await sleep(waitMs);
+  }
+  const barrier = settings.releaseBarrier;
+  if (!barrier) return;
+  writeFileSync(path.join(barrier.dir, `ready-${settings.generatorIndex ?? process.pid}`), '');
+  const deadline = Date.now() + MAX_RELEASE_WAIT_MS;
+  while (readdirSync(barrier.dir).filter((f) => f.startsWith('ready-')).length < barrier.parties) {
+    if (Date.now() > deadline)
+      throw releaseFailure(
+        `not all ${barrier.parties} generators were ready in ${barrier.dir} within ${MAX_RELEASE_WAIT_MS / 1000} s`,
+      );
+    await sleep(BARRIER_POLL_MS);
+  }
+}
+
+/**
+ * Flow step after a burst: burst.release_lag_ms, how long after the shared instant its first
+ * request was written (0 without one). Merged over N generators, max - min is how far apart
+ * their bursts left: the burst's validity gate across generators.
+ */
+export function recordReleaseLag(context: Context, events: Events, done: Done): void {
+  const burst = context.vars.$burst as BurstRecord | undefined;
+  const at = settings.sharedSignalAtMs;
+  if (burst) events.emit('histogram', 'burst.release_lag_ms', at === undefined ? 0 : burst.firstWriteAt - at);
+  done();
 }
 
 /**

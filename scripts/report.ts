@@ -4,6 +4,10 @@
 // `npm run report -- --compare OLD.verdict.json NEW.verdict.json [--tolerances F.json]`
 // compares two runs of one scenario: one line per figure, exit 1 on a regression.
 // `npm run report -- --index [DIR]` rebuilds the trend page DIR/index.html.
+// `npm run report -- --merge scenarios/burst.yml out1.json out2.json [--processed N] [--health F]`
+// merges N generators' --output files (or judges one already merged, e.g. run-fargate's)
+// and writes one verdict, HTML and JUnit; exit 1 when a strict gate fails. With --health,
+// the server figures come from that one health report (e.g. `npm run monitor` beside the run).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,6 +22,10 @@ import {
   type Verdict,
   writeTrendIndex,
 } from 'webhook-stress-report';
+import { loadEnsure, loadSsms } from './lib/artillery-internals.ts';
+import { withHealthFigures } from './lib/health-figures.ts';
+import { mergeRuns, readGeneratorRun, withProcessedCount } from './lib/merge-runs.ts';
+import { writeMergedVerdict } from './lib/merged-verdict.ts';
 
 function readJson<T>(file: string, what: string): T {
   let text: string;
@@ -55,7 +63,53 @@ function compare(files: string[], tolerancesFile: string | undefined): number {
   return failed.length ? 1 : 0;
 }
 
-function main(): number {
+async function merge(
+  positionals: string[],
+  options: {
+    processed?: string | undefined;
+    health?: string | undefined;
+    target?: string | undefined;
+    reportsDir: string;
+  },
+): Promise<number> {
+  const [scenarioFile, ...files] = positionals;
+  if (!scenarioFile?.match(/\.ya?ml$/) || files.length === 0)
+    throw new Error(
+      'give the scenario and the --output files: npm run report -- --merge scenarios/burst.yml out1.json out2.json',
+    );
+  const processed = options.processed === undefined ? undefined : Number(options.processed);
+  if (processed !== undefined && !(Number.isInteger(processed) && processed >= 0))
+    throw new Error(
+      `--processed ${options.processed} is not a count; give the server's processed-count delta (a whole number)`,
+    );
+  const ssms = await loadSsms();
+  const runs = files.map((file) => readGeneratorRun(file, ssms));
+  let merged = mergeRuns(ssms, runs);
+  if (processed !== undefined) merged = withProcessedCount(merged, processed);
+  const health = options.health
+    ? { file: options.health, report: readJson<HealthReport>(options.health, 'health report') }
+    : undefined;
+  if (health) {
+    if (!health.report.summary) throw new Error(`${health.file} has no "summary"; give a server_health_report_*.json`);
+    merged = withHealthFigures(merged, health.report, health.file);
+  }
+  for (const note of merged.notes) console.log(`merge: ${note}`);
+  console.log(`Merged ${files.length} result file(s) of ${scenarioFile}`);
+  const { verdict, verdictFile, json } = writeMergedVerdict({
+    scenarioFile,
+    merged,
+    ensure: await loadEnsure(),
+    reportsDir: options.reportsDir,
+    target: options.target,
+    health,
+  });
+  console.log(
+    `Report: ${path.join(options.reportsDir, verdict.files.html)}\nMerged JSON: ${json}\nVerdict: ${verdictFile}`,
+  );
+  return verdict.gates.some((g) => !g.passed && g.strict) ? 1 : 0;
+}
+
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -65,8 +119,19 @@ function main(): number {
       compare: { type: 'boolean' },
       tolerances: { type: 'string' },
       index: { type: 'boolean' },
+      merge: { type: 'boolean' },
+      processed: { type: 'string' },
+      target: { type: 'string' },
+      'reports-dir': { type: 'string' },
     },
   });
+  if (values.merge)
+    return merge(positionals, {
+      processed: values.processed,
+      health: values.health,
+      target: values.target,
+      reportsDir: path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? 'reports'),
+    });
   if (values.compare) return compare(positionals, values.tolerances);
   if (values.index) {
     const dir = path.resolve(positionals[0] ?? process.env.REPORTS_DIR ?? 'reports');
@@ -101,9 +166,12 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (err) {
-  console.error(`report: ${(err as Error).message}`);
-  process.exit(2);
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`report: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);

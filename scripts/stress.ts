@@ -2,6 +2,8 @@
 // With no target it starts the reference target on a free loopback port and stops it
 // after. Credentials are provisioned once; each scenario runs with a short cool-down;
 // the end is one summary table, an index page, and a JUnit file of every gate.
+// `--generators N` runs each scenario from N artillery processes at once and judges
+// their merged results (scripts/lib/scaled-scenario.ts, README "Scaling out").
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,7 @@ import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../ref
 import { runArtillery } from './lib/artillery-cli.ts';
 import { optionalServerConditions } from './lib/optional-server-gates.ts';
 import { phaseOverrides } from './lib/scale-phases.ts';
+import { runScaledScenario } from './lib/scaled-scenario.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
@@ -38,7 +41,26 @@ const OPTIONS = {
   baseline: { type: 'string' },
   tolerances: { type: 'string' },
   'server-gates': { type: 'string', default: 'required' },
+  generators: { type: 'string', default: '1' },
 } as const;
+
+/** Generators at once on one machine: more than a few only compete for its cores. */
+const MAX_GENERATORS = 16;
+
+function generatorCount(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_GENERATORS)
+    throw new Error(`--generators must be a whole number from 1 to ${MAX_GENERATORS}, got "${raw}"`);
+  return value;
+}
+
+function samplerIndex(generators: number): number {
+  const raw = process.env.SERVER_MONITOR_GENERATOR || '0';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value >= generators)
+    throw new Error(`SERVER_MONITOR_GENERATOR=${raw} is not a generator of 0..${generators - 1}; unset it or pick one`);
+  return value;
+}
 
 function factor(name: string, raw: string): number {
   const value = Number(raw);
@@ -103,6 +125,8 @@ async function main(): Promise<number> {
     throw new Error(`--server-gates must be required or optional, got "${serverGates}"`);
   const serverGatesOptional = serverGates === 'optional';
   const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
+  const generators = generatorCount(values.generators);
+  const sampler = generators > 1 ? samplerIndex(generators) : 0;
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
   const env = runEnv(values, reportsDir);
@@ -119,11 +143,13 @@ async function main(): Promise<number> {
     if (!process.env.PROCESSED_COUNT_URL) Object.assign(env, processedCountEnv(url));
   }
   let child: ChildProcess | undefined;
+  const generatorChildren = new Set<ChildProcess>();
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
     interrupted = true;
     console.log(`\n${signal}: stopping after the current scenario has written its reports`);
     child?.kill(signal);
+    for (const g of generatorChildren) g.kill(signal);
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
@@ -146,6 +172,45 @@ async function main(): Promise<number> {
         `\n=== ${i + 1}/${scenarios.length} ${scenario} against ${url} (suite elapsed ${Math.round((started - suiteStarted.getTime()) / 1000)} s)`,
       );
       const file = path.join('scenarios', `${scenario}.yml`);
+      if (generators > 1) {
+        console.log(
+          `${generators} generators at once, each with 1/${generators} of the arrivals; generator ${sampler} samples the server`,
+        );
+        const scaling = runScaledScenario({
+          scenarioFile: path.join(ROOT, file),
+          generators,
+          target: url,
+          env,
+          durationFactor,
+          rateFactor,
+          reportsDir,
+          samplerIndex: sampler,
+          conditions: serverGatesOptional ? optionalServerConditions(path.join(ROOT, file)) : undefined,
+          onSpawn: (c) => {
+            generatorChildren.add(c);
+            c.once('close', () => generatorChildren.delete(c));
+          },
+          onOutput: (index, chunk) => {
+            for (const line of chunk.split('\n')) if (line.trim()) console.log(`[g${index}] ${line}`);
+          },
+        });
+        // Interrupted generators may leave no results: the summary then shows what completed.
+        const scaled = await scaling.catch((err: unknown) => {
+          if (interrupted) return undefined;
+          throw err;
+        });
+        if (!scaled) break;
+        results.push({
+          scenario,
+          exitCode: scaled.exitCode,
+          verdict: scaled.verdict,
+          counters: scaled.aggregate.counters ?? {},
+          responseTime: scaled.aggregate.summaries?.['http.response_time'],
+        });
+        console.log(`=== ${scenario}: merged verdict of ${generators} generators, exit ${scaled.exitCode}`);
+        if (stopsSuite(scenario, scaled.exitCode)) break;
+        continue;
+      }
       const outputJson = path.join(reportsDir, `${scenario}-${fileStamp(suiteStarted)}.json`);
       const exitCode = await runArtillery(file, {
         target: url,

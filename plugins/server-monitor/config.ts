@@ -3,10 +3,16 @@
 // Every option is validated here, with one message style: name, wrong value, what is allowed.
 import type { LeakRules } from './analysis.ts';
 import { DEFAULT_LEAK_RULES } from './analysis.ts';
+import { mayBeMerged } from './gauge-histograms.ts';
+import { samplingParty } from './sampling-party.ts';
 import type { Selector } from './select-process.ts';
 
 export interface MonitorConfig {
   enabled: boolean;
+  /** Why the monitor is off, for its one line at the start. */
+  offReason?: string;
+  /** Server figures also as `server.gauge.*` histograms: this run's results may be merged with others. */
+  gaugeHistograms: boolean;
   selector: Selector;
   metricsUrl: string | undefined;
   intervalMs: number;
@@ -72,6 +78,7 @@ export function readMonitorConfig(options: PluginOptions, env: Env): MonitorConf
       what: 'a sampling period of at least 100 ms',
     }) ?? 1000;
   const off = (env.SERVER_MONITOR ?? '').toLowerCase() === 'off' || options.enabled === false;
+  const party = samplingParty(env);
   const leakRules: LeakRules = {
     warmupFraction:
       num('warmupFraction', options.warmupFraction, { min: 0, below: 1, what: 'a share of the run in [0, 1)' }) ??
@@ -83,7 +90,9 @@ export function readMonitorConfig(options: PluginOptions, env: Env): MonitorConf
     minGrowthMb: num('leakMinGrowthMb', options.leakMinGrowthMb, nonNegative) ?? DEFAULT_LEAK_RULES.minGrowthMb,
   };
   return {
-    enabled: !off,
+    enabled: !off && party.samples,
+    gaugeHistograms: mayBeMerged(env),
+    ...(off ? {} : party.samples ? {} : { offReason: party.reason }),
     selector: {
       pid: num('SERVER_PID', env.SERVER_PID || options.pid, pidRange),
       pidfile: env.SERVER_PIDFILE || options.pidfile,

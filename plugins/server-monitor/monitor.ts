@@ -4,6 +4,7 @@ import type { Alert, HealthReport, MemoryAnalysis, Sample, TreeEvent } from 'web
 import { analyseCpu, analyseMemory, interpolateCumulative } from './analysis.ts';
 import { hasExplicitSelector, type MonitorConfig } from './config.ts';
 import { type CrashTracker, createCrashTracker, createRestartTracker, type RestartTracker } from './crash-tracker.ts';
+import { addGaugeHistograms } from './gauge-histograms.ts';
 import { alertLine, createHealthFiles, sampleLine } from './health-report.ts';
 import { createRemoteSampler, type Scrape } from './remote-source.ts';
 import { clearSamplerCache, createLocalSampler } from './sampler.ts';
@@ -30,7 +31,7 @@ const CPU_HIGH_PERCENT = 80;
 const CPU_HIGH_SAMPLES = 5;
 
 export function chooseSource(config: MonitorConfig, target: string | undefined): Source {
-  if (!config.enabled) return { kind: 'off', reason: 'turned off (SERVER_MONITOR=off)' };
+  if (!config.enabled) return { kind: 'off', reason: config.offReason ?? 'turned off (SERVER_MONITOR=off)' };
   const local = target !== undefined && isLocalTarget(target);
   if (hasExplicitSelector(config.selector) || (!config.metricsUrl && local)) {
     const rootPid = selectRootPid(config.selector, target);
@@ -259,8 +260,13 @@ export function createMonitor(
         null;
       stats.counters = { ...stats.counters, 'server.samples': samples.length };
       if (!('sample' in source)) return;
+      // Merging N generators' results adds this up: more than 1 means the server was counted more than once.
+      stats.counters['server.sampling_parties'] = 1;
       Object.assign(stats.counters, crashCounters(0, true));
-      if (samples.length === 0) return;
+      if (samples.length === 0) {
+        if (config.gaugeHistograms) addGaugeHistograms(stats, stats.counters);
+        return;
+      }
       const memory = memoryAnalysis();
       const cpu = analyseCpu(cpuReadings());
       const round = (x: number) => Math.round(x * 10) / 10;
@@ -278,6 +284,7 @@ export function createMonitor(
       stats.summaries = { ...stats.summaries };
       if (all) stats.summaries['server.tree_memory_mb'] = all;
       if (allCpu) stats.summaries['server.tree_cpu_pct'] = allCpu;
+      if (config.gaugeHistograms) addGaugeHistograms(stats, stats.counters);
     },
     writeReport(interrupted) {
       if (reportWritten) return reportWritten;

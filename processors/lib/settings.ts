@@ -44,6 +44,12 @@ export interface Settings {
   /** The sender's deadline (TradingView: 3 s): Artillery's http.timeout for every signal. */
   senderTimeoutS: number;
   seed: number;
+  /** SHARED_SIGNAL_AT (epoch ms): the burst's shared signal's instant, the same in every generator; else the run's start. */
+  sharedSignalAtMs: number | undefined;
+  /** GENERATOR_INDEX: this process is one of several load generators; the orchestrator reads the processed count. */
+  generatorIndex: number | undefined;
+  /** SHARED_RELEASE_DIR and GENERATORS: local generators wait there until all are ready, then release their bursts together. */
+  releaseBarrier: { dir: string; parties: number } | undefined;
   symbols: string[];
   requestTimeoutMs: number;
   /** The hostile scenario's classes (scenarios/hostile.yml). */
@@ -118,6 +124,23 @@ function credentials(env: Env): Settings['credentials'] {
     );
   }
   return tokens.map((token, i) => ({ token, secret: secrets[i] ?? '' }));
+}
+
+function optionalInteger(env: Env, name: string, what: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new SettingsError(`${name}="${raw}" is not ${what}`);
+  return value;
+}
+
+function releaseBarrier(env: Env): Settings['releaseBarrier'] {
+  const dir = env.SHARED_RELEASE_DIR;
+  if (!dir) return undefined;
+  const parties = optionalInteger(env, 'GENERATORS', 'a number of load generators (1, 2, ...)');
+  if (!parties)
+    throw new SettingsError('SHARED_RELEASE_DIR is set but GENERATORS is not; give how many generators wait there');
+  return { dir, parties };
 }
 
 function baseUrl(env: Env): string | undefined {
@@ -249,6 +272,9 @@ export function readSettings(env: Env): Settings {
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),
     seed: number(env, 'SIGNAL_SEED', 1),
+    sharedSignalAtMs: optionalInteger(env, 'SHARED_SIGNAL_AT', 'a time in epoch milliseconds, e.g. $(date +%s000)'),
+    generatorIndex: optionalInteger(env, 'GENERATOR_INDEX', 'a generator index (0, 1, 2, ...)'),
+    releaseBarrier: releaseBarrier(env),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
     hostile: hostile(env),

@@ -64,3 +64,13 @@ export function createSignalGenerator(opts: GeneratorOptions): SignalGenerator {
     },
   };
 }
+
+/**
+ * The burst's one signal, byte for byte the same in every load generator of a run: its
+ * content comes from the seed alone and its id and time from the run's shared instant,
+ * so N generators send the server one signal, never N (README "Scaling out").
+ */
+export function sharedSignal(seed: number, atMs: number, symbols?: readonly string[]): Signal {
+  const stream = `shared-${seed}-${atMs.toString(36)}`;
+  return createSignalGenerator({ seed, stream, ...(symbols ? { symbols } : {}) }).next(atMs);
+}

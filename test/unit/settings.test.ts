@@ -36,6 +36,11 @@ describe('settings from the environment', () => {
     assert.throws(() => readSettings({ SIGNING_SCHEME: 'md5' }), /SIGNING_SCHEME="md5" is not one of plain/);
     assert.throws(() => readSettings({ RATE_LIMIT_PER_SECOND: 'ten' }), /RATE_LIMIT_PER_SECOND="ten"/);
     assert.throws(() => readSettings({ BASE_URL: 'not a url' }), /BASE_URL="not a url" is not a URL/);
+    assert.throws(
+      () => readSettings({ SHARED_SIGNAL_AT: 'now' }),
+      /SHARED_SIGNAL_AT="now" is not a time in epoch milliseconds/,
+    );
+    assert.throws(() => readSettings({ GENERATOR_INDEX: '-1' }), /GENERATOR_INDEX="-1" is not a generator index/);
   });
 
   it('sender format and hostile classes: defaults, and one line naming a wrong value', () => {
