@@ -4,7 +4,6 @@
 import type { LeakRules } from './analysis.ts';
 import { DEFAULT_LEAK_RULES } from './analysis.ts';
 import { mayBeMerged } from './gauge-histograms.ts';
-import { samplingParty } from './sampling-party.ts';
 import type { Selector } from './select-process.ts';
 
 export interface MonitorConfig {
@@ -38,6 +37,31 @@ export interface PluginOptions {
 }
 
 export class MonitorConfigError extends Error {}
+
+// With N load generators (`npm run stress -- --generators N`, or N artillery processes)
+// every generator would observe the same server, and merging their results adds counters
+// up: one generator samples, the designated one. GENERATOR_INDEX is this generator's
+// place (set by the orchestrator), SERVER_MONITOR_GENERATOR the one that samples (default 0).
+export type SamplingParty = { samples: true } | { samples: false; reason: string };
+
+function generatorIndex(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new MonitorConfigError(`${name}=${JSON.stringify(raw)} is not a generator index (0, 1, 2, ...)`);
+  return value;
+}
+
+function samplingParty(env: Env): SamplingParty {
+  const designatedRaw = env.SERVER_MONITOR_GENERATOR || '0';
+  const designated = generatorIndex('SERVER_MONITOR_GENERATOR', designatedRaw);
+  if (!env.GENERATOR_INDEX) return { samples: true };
+  const self = generatorIndex('GENERATOR_INDEX', env.GENERATOR_INDEX);
+  if (self === designated) return { samples: true };
+  return {
+    samples: false,
+    reason: `generator ${self} of a scale-out, generator ${designated} samples the server (SERVER_MONITOR_GENERATOR)`,
+  };
+}
 
 type Env = Record<string, string | undefined>;
 
