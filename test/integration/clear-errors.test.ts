@@ -96,16 +96,20 @@ describe('clear errors', () => {
   });
 
   it('an unknown signing scheme', async () => {
-    const records = () => new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('webhook-requests-')));
-    const before = records();
-    const run = await runScenario('rate-limit', target.url, { SIGNING_SCHEME: 'rot13' });
-    assert.notEqual(run.code, 0);
-    assert.match(packErrors(run.output).join('\n'), /SIGNING_SCHEME="rot13" is not one of plain, github/);
-    // The per-request record the verdict plugin started is removed too: no litter in the temp folder.
-    assert.deepEqual(
-      [...records()].filter((f) => !before.has(f)),
-      [],
-    );
+    // A temp folder of the run's own: other test files' runs record their requests beside it.
+    const runTmp = mkdtempSync(path.join(tmpdir(), 'pack-tmp-'));
+    try {
+      const run = await runScenario('rate-limit', target.url, { SIGNING_SCHEME: 'rot13', TMPDIR: runTmp });
+      assert.notEqual(run.code, 0);
+      assert.match(packErrors(run.output).join('\n'), /SIGNING_SCHEME="rot13" is not one of plain, github/);
+      // The per-request record the verdict plugin started is removed too: no litter in the temp folder.
+      assert.deepEqual(
+        readdirSync(runTmp).filter((f) => f.startsWith('webhook-requests-')),
+        [],
+      );
+    } finally {
+      rmSync(runTmp, { recursive: true, force: true });
+    }
   });
 
   it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
