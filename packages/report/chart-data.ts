@@ -1,10 +1,10 @@
 // The charts of a report as plain series: x in seconds from the run's start (or ms, as
 // xLabel says), one array per line. Pure, so tests can check what a chart will draw.
 import { OUTCOMES } from 'webhook-stress-common';
-import { type Chart, requestedMean, type Series, seconds } from './chart-series.ts';
+import { type Chart, requestedMean } from './chart-series.ts';
 import { downsampleMax } from './downsample.ts';
 import { buildRequestCharts } from './request-charts.ts';
-import type { Phase, RunData } from './run-format.ts';
+import type { RunData } from './run-format.ts';
 
 function spanOf(xs: number[], tail: number): [number, number] {
   const first = xs[0] ?? 0;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileStamp } from 'webhook-stress-common';
 import { renderHtmlReport } from './html-report.ts';
 import { renderJunit } from './junit.ts';
-import { type KeyFigures, keyFigures } from './key-figures.ts';
+import { keyFigures } from './key-figures.ts';
 import type { RunData, Verdict } from './run-format.ts';
 
 /** The monitor's log beside its health report: server_health_report_<run>.json -> monitor_<run>.log. */

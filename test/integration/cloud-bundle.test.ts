@@ -5,7 +5,7 @@
 // node_modules), against the reference target on loopback. The repository is no ancestor of any
 // folder here, so nothing can resolve from its node_modules.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Verdict } from 'webhook-stress-report';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { writeCloudStage } from '../../scripts/cloud-stage.ts';
+import { type ChildResult, runNode } from '../helpers/node-child.ts';
 
 const WRITE_BUNDLE = path.join(ROOT, 'test/helpers/write-artillery-bundle.ts');
 // The project's Node 22 and npm first, as the npm scripts have them.
@@ -50,20 +51,8 @@ function npm(cwd: string, args: string[]): void {
   });
 }
 
-function run(
-  cwd: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+function run(cwd: string, args: string[], env: Record<string, string>): Promise<ChildResult> {
+  return runNode(args, { cwd, env });
 }
 
 describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Verdict } from 'webhook-stress-report';
 import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
+import { type ChildResult, runNode } from '../helpers/node-child.ts';
 
 interface Output {
   aggregate: { counters: Record<string, number>; summaries: Record<string, Record<string, number>> };
@@ -37,20 +38,8 @@ function tempDir(name: string): string {
   return dir;
 }
 
-function spawnNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
+function spawnNode(args: string[], env: Record<string, string>): Promise<ChildResult> {
+  return runNode(args, { cwd: ROOT, env: { ...process.env, ...env } as Record<string, string> });
 }
 
 function readJson<T>(file: string): T {
