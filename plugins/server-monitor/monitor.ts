@@ -9,6 +9,7 @@ import { alertLine, createHealthFiles, sampleLine } from './health-report.ts';
 import { createRemoteSampler, type Scrape } from './remote-source.ts';
 import { clearSamplerCache, createLocalSampler } from './sampler.ts';
 import { isLocalTarget, portOf, selectRootPid } from './select-process.ts';
+import { serverFigures } from './server-figures.ts';
 import { summarize } from './summary-metric.ts';
 
 export interface Stats {
@@ -227,6 +228,47 @@ export function createMonitor(
     return counters;
   }
 
+  /** The health report of what was sampled so far: written at the end, and the source of the run's server.* counters. */
+  function buildReport(interrupted: boolean): HealthReport {
+    const memory = memoryAnalysis();
+    const cpu = analyseCpu(cpuReadings());
+    const report: HealthReport = {
+      scenario,
+      source:
+        source.kind === 'local'
+          ? { kind: 'local', root_pid: source.rootPid, selector: config.selector }
+          : source.kind === 'remote'
+            ? { kind: 'remote', metrics_url: source.metricsUrl }
+            : { kind: source.kind, reason: source.reason },
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      interrupted,
+      summary: {
+        max_cpu_percent: cpu.maxPercent,
+        avg_cpu_percent: cpu.avgPercent,
+        max_memory_mb: memory.peakMb,
+        memory_growth_mb: memory.growthMb,
+        avg_response_time_ms: responseTimeMean,
+        total_alerts: alerts.length,
+        worker_crashes: crashesMeasured() ? crashes() : null,
+        worker_starts: countEvents(['worker_started']),
+        tasks_started: tracker?.tasksStarted() ?? 0,
+        root_died: crashesMeasured() ? rootDied() : null,
+        scrape_failures: scrapeFailures.length,
+        leak_detected: memory.leak,
+        leak_slope_mb_per_min: memory.trend?.slope ?? null,
+        leak_slope_ci95_mb_per_min: memory.trend ? [memory.trend.slopeLow, memory.trend.slopeHigh] : null,
+        memory_measure: samples.length > 0 && samples.every((s) => s.totals.memoryMeasure === 'pss') ? 'pss' : 'rss',
+        samples: samples.length,
+      },
+      memory,
+      alerts,
+      process_events: events(),
+      samples,
+    };
+    return report;
+  }
+
   return {
     source,
     start() {
@@ -258,72 +300,20 @@ export function createMonitor(
       responseTimeMean =
         ((stats.summaries?.['http.response_time'] as { mean?: number } | undefined)?.mean as number | undefined) ??
         null;
-      stats.counters = { ...stats.counters, 'server.samples': samples.length };
+      stats.counters = { ...stats.counters, ...serverFigures(buildReport(false)) };
       if (!('sample' in source)) return;
-      // Merging N generators' results adds this up: more than 1 means the server was counted more than once.
-      stats.counters['server.sampling_parties'] = 1;
-      Object.assign(stats.counters, crashCounters(0, true));
-      if (samples.length === 0) {
-        if (config.gaugeHistograms) addGaugeHistograms(stats, stats.counters);
-        return;
+      if (samples.length > 0) {
+        const all = summarize(samples.map((s) => s.totals.memoryBytes / MB));
+        const allCpu = summarize(cpuReadings());
+        stats.summaries = { ...stats.summaries };
+        if (all) stats.summaries['server.tree_memory_mb'] = all;
+        if (allCpu) stats.summaries['server.tree_cpu_pct'] = allCpu;
       }
-      const memory = memoryAnalysis();
-      const cpu = analyseCpu(cpuReadings());
-      const round = (x: number) => Math.round(x * 10) / 10;
-      Object.assign(stats.counters, {
-        'server.memory_growth_mb': round(memory.growthMb),
-        'server.memory_peak_mb': round(memory.peakMb),
-        'server.leak_detected': memory.leak ? 1 : 0,
-        'server.leak_slope_mb_per_min': round(memory.trend?.slope ?? 0),
-        ...(memory.kibPerRequest !== undefined ? { 'server.leak_kib_per_request': round(memory.kibPerRequest) } : {}),
-        'server.cpu_max_pct': round(cpu.maxPercent),
-        'server.cpu_avg_pct': round(cpu.avgPercent),
-      });
-      const all = summarize(samples.map((s) => s.totals.memoryBytes / MB));
-      const allCpu = summarize(cpuReadings());
-      stats.summaries = { ...stats.summaries };
-      if (all) stats.summaries['server.tree_memory_mb'] = all;
-      if (allCpu) stats.summaries['server.tree_cpu_pct'] = allCpu;
       if (config.gaugeHistograms) addGaugeHistograms(stats, stats.counters);
     },
     writeReport(interrupted) {
       if (reportWritten) return reportWritten;
-      const memory = memoryAnalysis();
-      const cpu = analyseCpu(cpuReadings());
-      const report: HealthReport = {
-        scenario,
-        source:
-          source.kind === 'local'
-            ? { kind: 'local', root_pid: source.rootPid, selector: config.selector }
-            : source.kind === 'remote'
-              ? { kind: 'remote', metrics_url: source.metricsUrl }
-              : { kind: source.kind, reason: source.reason },
-        started_at: startedAt.toISOString(),
-        finished_at: new Date().toISOString(),
-        interrupted,
-        summary: {
-          max_cpu_percent: cpu.maxPercent,
-          avg_cpu_percent: cpu.avgPercent,
-          max_memory_mb: memory.peakMb,
-          memory_growth_mb: memory.growthMb,
-          avg_response_time_ms: responseTimeMean,
-          total_alerts: alerts.length,
-          worker_crashes: crashesMeasured() ? crashes() : null,
-          worker_starts: countEvents(['worker_started']),
-          tasks_started: tracker?.tasksStarted() ?? 0,
-          root_died: crashesMeasured() ? rootDied() : null,
-          scrape_failures: scrapeFailures.length,
-          leak_detected: memory.leak,
-          leak_slope_mb_per_min: memory.trend?.slope ?? null,
-          leak_slope_ci95_mb_per_min: memory.trend ? [memory.trend.slopeLow, memory.trend.slopeHigh] : null,
-          memory_measure: samples.length > 0 && samples.every((s) => s.totals.memoryMeasure === 'pss') ? 'pss' : 'rss',
-          samples: samples.length,
-        },
-        memory,
-        alerts,
-        process_events: events(),
-        samples,
-      };
+      const report = buildReport(interrupted);
       reportWritten = { file: files.writeReport(report), report };
       return reportWritten;
     },
