@@ -14,14 +14,14 @@ import {
 } from 'webhook-stress-common';
 import {
   type AggregateReport,
-  describeMeasurements,
+  type EnsureCheck,
   type EnsureConfig,
   flattenReport,
   type GateResult,
   gateExpressions,
-  gateMark,
+  gateLines,
+  gateOfCheck,
   invalidReason,
-  measuredValues,
   type PeriodStats,
   type Phase,
   publicSettings,
@@ -31,12 +31,6 @@ import {
   writeTrendIndex,
 } from 'webhook-stress-report';
 import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
-
-interface EnsureCheck {
-  original: string;
-  result: number;
-  strict: boolean;
-}
 
 interface ArtilleryGlobal {
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
@@ -73,18 +67,6 @@ class VerdictError extends Error {}
 
 function errorCode(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-}
-
-function toGate(check: EnsureCheck, values: ReadonlyMap<string, number>, advice: Map<string, string>): GateResult {
-  const pairs = measuredValues(check.original, values);
-  const validity = advice.get(check.original);
-  return {
-    expression: check.original,
-    passed: check.result === 1,
-    strict: check.strict,
-    measured: Object.fromEntries(pairs.map(([name, value]) => [name, value ?? null])),
-    ...(validity === undefined ? {} : { validity }),
-  };
 }
 
 export class Plugin {
@@ -138,12 +120,7 @@ export class Plugin {
       const failed = gates.filter((g) => !g.passed && g.strict);
       const invalid = interrupted ? undefined : invalidReason(gates);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
-      if (invalid) artillery.log(`\nINVALID run, gates not judged: ${invalid}`);
-      else artillery.log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed${judged}`);
-      for (const gate of gates) {
-        const mark = gateMark(gate, invalid !== undefined);
-        artillery.log(`  ${mark}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`);
-      }
+      for (const line of gateLines(gates, invalid, judged)) artillery.log(line);
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
       const run = {
         scenario,
@@ -192,7 +169,7 @@ export class Plugin {
       guarded(() => {
         const values = flattenReport(finalReport);
         write(
-          checks.map((check) => toGate(check, values, advice)),
+          checks.map((check) => gateOfCheck(check, values, advice)),
           false,
         );
       });
@@ -210,7 +187,7 @@ export class Plugin {
           const values = flattenReport(sumPeriods(periods));
           write(
             gateExpressions(script.config.ensure).map((g) =>
-              toGate({ original: g.expression, result: 0, strict: g.strict }, values, advice),
+              gateOfCheck({ original: g.expression, result: 0, strict: g.strict }, values, advice),
             ),
             true,
           );

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { EnsureCheck } from 'webhook-stress-report';
 
 /** One period (or the whole run) as SSMS keeps it: histograms are DDSketch objects. */
 export interface SketchPeriod {
@@ -29,12 +30,6 @@ export interface Ssms {
   summarizeHistogram(histogram: unknown): Record<string, number>;
   serializeMetrics(period: SketchPeriod): string;
   deserializeMetrics(text: string): SketchPeriod;
-}
-
-export interface EnsureCheck {
-  original: string;
-  strict: boolean;
-  result: number | boolean;
 }
 
 export interface EnsurePlugin {

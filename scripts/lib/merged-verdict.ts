@@ -6,13 +6,13 @@ import path from 'node:path';
 import type { HealthReport } from 'webhook-stress-common';
 import {
   type AggregateReport,
-  describeMeasurements,
+  type EnsureCheck,
   type EnsureConfig,
   flattenReport,
   type GateResult,
-  gateMark,
+  gateLines,
+  gateOfCheck,
   invalidReason,
-  measuredValues,
   type PeriodStats,
   type Phase,
   publicSettings,
@@ -21,7 +21,7 @@ import {
   writeRunOutputs,
 } from 'webhook-stress-report';
 import { parse } from 'yaml';
-import type { EnsureCheck, EnsurePlugin } from './artillery-internals.ts';
+import type { EnsurePlugin } from './artillery-internals.ts';
 import type { ArtilleryOutput } from './merge-runs.ts';
 
 export interface ScenarioConfig {
@@ -87,24 +87,12 @@ export function writeMergedVerdict(input: MergedVerdictInput): { verdict: Verdic
   const aggregate = merged.aggregate as AggregateReport;
   const values = flattenReport(aggregate);
   const advice = validityAdvice(config.ensure?.conditions);
-  const gates: GateResult[] = runEnsure(input.ensure, config, aggregate).map((check) => {
-    const validity = advice.get(check.original);
-    return {
-      expression: check.original,
-      passed: check.result === 1 || check.result === true,
-      strict: check.strict,
-      measured: Object.fromEntries(measuredValues(check.original, values).map(([n, v]) => [n, v ?? null])),
-      ...(validity === undefined ? {} : { validity }),
-    };
-  });
+  const gates: GateResult[] = runEnsure(input.ensure, config, aggregate).map((check) =>
+    gateOfCheck(check, values, advice),
+  );
   const failed = gates.filter((g) => !g.passed && g.strict);
   const invalid = invalidReason(gates);
-  if (invalid) log(`\nINVALID run, gates not judged: ${invalid}`);
-  else log(`\nGates: ${gates.length - failed.length} passed, ${failed.length} failed`);
-  for (const gate of gates)
-    log(
-      `  ${gateMark(gate, invalid !== undefined)}: ${gate.expression}  [${describeMeasurements(Object.entries(gate.measured))}]`,
-    );
+  for (const line of gateLines(gates, invalid)) log(line);
   const outputs = writeRunOutputs(
     reportsDir,
     {

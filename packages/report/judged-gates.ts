@@ -1,0 +1,42 @@
+// ensure's checks as the verdict's gate rows, and the lines that print them: one place for
+// the verdict plugin (one run) and the merged report (N generators' runs).
+import { describeMeasurements, measuredValues } from './measured-values.ts';
+import type { GateResult } from './run-format.ts';
+import { gateMark } from './validity.ts';
+
+/** One check as ensure hands it over (its `checks` event, or its runChecks). */
+export interface EnsureCheck {
+  original: string;
+  result: number | boolean;
+  strict: boolean;
+}
+
+/** A check as a gate row: passed by ensure's own rule (a result of 1), with the values it was judged on. */
+export function gateOfCheck(
+  check: EnsureCheck,
+  values: ReadonlyMap<string, number>,
+  advice: ReadonlyMap<string, string>,
+): GateResult {
+  const validity = advice.get(check.original);
+  return {
+    expression: check.original,
+    passed: check.result === 1,
+    strict: check.strict,
+    measured: Object.fromEntries(measuredValues(check.original, values).map(([name, value]) => [name, value ?? null])),
+    ...(validity === undefined ? {} : { validity }),
+  };
+}
+
+/** The console's account of the gates: a count (or why the run was not judged), then one line a gate. */
+export function gateLines(gates: GateResult[], invalid: string | undefined, note = ''): string[] {
+  const failed = gates.filter((g) => !g.passed && g.strict).length;
+  return [
+    invalid
+      ? `\nINVALID run, gates not judged: ${invalid}`
+      : `\nGates: ${gates.length - failed} passed, ${failed} failed${note}`,
+    ...gates.map(
+      (g) =>
+        `  ${gateMark(g, invalid !== undefined)}: ${g.expression}  [${describeMeasurements(Object.entries(g.measured))}]`,
+    ),
+  ];
+}
