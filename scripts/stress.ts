@@ -16,7 +16,7 @@ import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { optionalServerConditions } from './lib/optional-server-gates.ts';
-import { phaseOverrides } from './lib/scale-phases.ts';
+import { scaledScenarioPhases } from './lib/scale-phases.ts';
 import { runScaledScenario } from './lib/scaled-scenario.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
@@ -108,11 +108,12 @@ function scenarioOverrides(
   rateFactor: number,
   serverGatesOptional: boolean,
 ): string | undefined {
-  const phases = phaseOverrides(file, durationFactor, rateFactor);
+  const phases = scaledScenarioPhases(file, durationFactor, rateFactor);
   const conditions = serverGatesOptional ? optionalServerConditions(file) : undefined;
   if (!phases && !conditions) return undefined;
-  const config = { ...(phases ? (JSON.parse(phases) as { config: object }).config : {}) };
-  return JSON.stringify({ config: conditions ? { ...config, ensure: { conditions } } : config });
+  return JSON.stringify({
+    config: { ...(phases ? { phases } : {}), ...(conditions ? { ensure: { conditions } } : {}) },
+  });
 }
 
 async function main(): Promise<number> {

@@ -3,14 +3,13 @@
 // samples the server. Their --output files (with sketches) are merged afterwards. They run
 // side by side because runArtillery gives each run a processor entry of its own (.runs/).
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
-import { parse } from 'yaml';
 import { ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from './artillery-cli.ts';
-import { scalePhases } from './scale-phases.ts';
+import { scalePhases, scenarioPhases } from './scale-phases.ts';
 
 export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
 // The generators read no processed count: each delta would include the others' work.
@@ -54,11 +53,6 @@ export interface GeneratorResult {
   exitCode: number | null;
   outputJson: string;
   reportsDir: string;
-}
-
-function scenarioPhases(file: string): Phase[] {
-  const script = parse(readFileSync(file, 'utf8')) as { config?: { phases?: Phase[] } };
-  return script.config?.phases ?? [];
 }
 
 export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]> {

@@ -1,5 +1,5 @@
 // `--scale-duration` / `--scale-rate`: the rate-shaped phases of a scenario (arrivalRate,
-// rampTo: the sustained load) stretched or sped up, handed to Artillery as --overrides.
+// rampTo: the sustained load) stretched or sped up, handed to Artillery in --overrides.
 // Count-shaped tests (100 HFT signals, a 100-signal burst, 20 against the limit,
 // 10 x 100 batches) are defined by their counts and are left as the guide wrote them.
 import { readFileSync } from 'node:fs';
@@ -16,10 +16,20 @@ export function scalePhases(phases: Phase[], durationFactor: number, rateFactor:
   });
 }
 
-export function phaseOverrides(scenarioFile: string, durationFactor: number, rateFactor: number): string | undefined {
-  if (durationFactor === 1 && rateFactor === 1) return undefined;
+/** The scenario file's own phases. */
+export function scenarioPhases(scenarioFile: string): Phase[] {
   const script = parse(readFileSync(scenarioFile, 'utf8')) as { config?: { phases?: Phase[] } };
-  const phases = script.config?.phases ?? [];
+  return script.config?.phases ?? [];
+}
+
+/** The scenario's phases scaled, or undefined when scaling leaves them as they are. */
+export function scaledScenarioPhases(
+  scenarioFile: string,
+  durationFactor: number,
+  rateFactor: number,
+): Phase[] | undefined {
+  if (durationFactor === 1 && rateFactor === 1) return undefined;
+  const phases = scenarioPhases(scenarioFile);
   if (!phases.some((p) => p.arrivalRate !== undefined)) return undefined;
-  return JSON.stringify({ config: { phases: scalePhases(phases, durationFactor, rateFactor) } });
+  return scalePhases(phases, durationFactor, rateFactor);
 }
