@@ -8,7 +8,7 @@
 // merges N generators' --output files (or judges one already merged, e.g. run-fargate's)
 // and writes one verdict, HTML and JUnit; exit 1 when a strict gate fails. With --health,
 // the server figures come from that one health report (e.g. `npm run monitor` beside the run).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { HealthReport } from 'webhook-stress-common';
@@ -26,20 +26,7 @@ import { loadEnsure, loadSsms } from './lib/artillery-internals.ts';
 import { withHealthFigures } from './lib/health-figures.ts';
 import { mergeRuns, readGeneratorRun, withProcessedCount } from './lib/merge-runs.ts';
 import { writeMergedVerdict } from './lib/merged-verdict.ts';
-
-function readJson<T>(file: string, what: string): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`cannot read ${what} ${file}; check the path`);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new Error(`${file} is not JSON; give the file written by artillery run --output`);
-  }
-}
+import { readJson } from './lib/read-json.ts';
 
 function compare(files: string[], tolerancesFile: string | undefined): number {
   const [oldFile, newFile] = files;

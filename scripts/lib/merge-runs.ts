@@ -3,8 +3,9 @@
 // orchestrator merges its workers: counters add up, histograms merge as sketches.
 // Server figures are the exception: every generator would observe the same server, so
 // they are taken from the one party that sampled it, never added up (README "Scaling out").
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { SketchPeriod, Ssms } from './artillery-internals.ts';
+import { readJson } from './read-json.ts';
 import { type SketchFile, sketchFileOf } from './sketch-reporter.ts';
 
 /** What `artillery run --output` writes: summaries only (`histograms` repeats them). */
@@ -42,28 +43,14 @@ export const SAMPLING_PARTIES = 'server.sampling_parties';
 /** plugins/server-monitor/gauge-histograms.ts: each server figure as a one-value histogram. */
 const GAUGE_PREFIX = 'server.gauge.';
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`cannot read ${file}; check the path`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${file} is not JSON; give files written by artillery run --output`);
-  }
-}
-
 export function readGeneratorRun(file: string, ssms: Ssms): GeneratorRun {
-  const output = readJson(file) as Partial<ArtilleryOutput>;
+  const output = readJson<Partial<ArtilleryOutput>>(file);
   if (!output.aggregate || typeof output.aggregate !== 'object')
     throw new Error(`${file} has no "aggregate" section; give files written by artillery run --output`);
   const run: GeneratorRun = { file, output: { aggregate: output.aggregate, intermediate: output.intermediate ?? [] } };
   const sketchFile = sketchFileOf(file);
   if (existsSync(sketchFile)) {
-    const raw = readJson(sketchFile) as Partial<SketchFile>;
+    const raw = readJson<Partial<SketchFile>>(sketchFile);
     try {
       if (typeof raw.aggregate !== 'string' || !Array.isArray(raw.intermediate)) throw new Error('not a sketch file');
       run.sketches = {
