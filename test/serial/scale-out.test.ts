@@ -4,6 +4,8 @@
 // the server's own count (the reference target, and the independent fixture receiver); a
 // racy server fails that gate across generators; server figures come from one sampler; and
 // `npm run report -- --merge` judges generator files, naming what it cannot merge.
+// In test/serial/, run alone after the other files: its two generators burst at one instant
+// on this 2-core machine, and a neighbouring test file's load made every attempt INVALID.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
