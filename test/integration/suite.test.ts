@@ -35,6 +35,27 @@ async function stress(
   return { code, output, dir };
 }
 
+/**
+ * stress, run again (at most twice) while a scenario's summary row says INVALID: a burst smeared
+ * by other load on the machine is not a verdict, and these tests assert verdicts.
+ * `start` gives each attempt a fresh server (and stops it after).
+ */
+async function judgedStress(
+  args: string[],
+  env: Record<string, string> = {},
+  start?: () => Promise<{ args: string[]; env: Record<string, string>; stop: () => Promise<void> }>,
+): Promise<{ code: number | null; output: string; dir: string }> {
+  const attempt = async () => {
+    const server = await start?.();
+    return stress([...args, ...(server?.args ?? [])], undefined, { ...env, ...server?.env }).finally(() =>
+      server?.stop(),
+    );
+  };
+  let run = await attempt();
+  for (let retry = 0; retry < 2 && /^\S+\s+INVALID\s/m.test(run.output); retry++) run = await attempt();
+  return run;
+}
+
 describe('npm run stress', () => {
   it('a failed preflight stops the suite before any load, and the summary says why', async () => {
     const { code, output } = await stress(['--only', 'preflight,hft'], undefined, {
@@ -51,7 +72,7 @@ describe('npm run stress', () => {
   });
 
   it('against the embedded reference target: exit 0, summary table, index page, JUnit', async () => {
-    const { code, output, dir } = await stress(['--only', 'rate-limit,idempotency']);
+    const { code, output, dir } = await judgedStress(['--only', 'rate-limit,idempotency']);
     assert.equal(code, 0, output);
     assert.match(output, /Started the reference target at http:\/\/127\.0\.0\.1:\d+/);
     assert.match(output, /^rate-limit\s+PASS\s+100\.0 %/m);
@@ -63,13 +84,11 @@ describe('npm run stress', () => {
   });
 
   it('against a faulty server (--target): non-zero exit, the failing gate named in summary and JUnit', async () => {
-    const target = await startTarget(['--fault', 'race']);
     // A user's server: the suite does not know its processed counter, the user names it.
-    const { code, output, dir } = await stress(
-      ['--target', target.url, '--only', 'burst'],
-      undefined,
-      processedCountEnv(target.url),
-    ).finally(() => target.stop());
+    const { code, output, dir } = await judgedStress(['--only', 'burst'], {}, async () => {
+      const target = await startTarget(['--fault', 'race']);
+      return { args: ['--target', target.url], env: processedCountEnv(target.url), stop: target.stop };
+    });
     assert.equal(code, 1, output);
     assert.match(output, /^burst\s+FAIL/m);
     assert.match(output, /^ {2}burst: webhook\.executions == 1$/m);
