@@ -59,10 +59,11 @@ export async function runJudgedScenario(
   scenario: string,
   target: string | undefined,
   env: Record<string, string> = {},
+  options: { overrides?: string } = {},
 ): Promise<ArtilleryRun> {
-  let run = await runScenario(scenario, target, env);
+  let run = await runScenario(scenario, target, env, options);
   for (let retry = 0; retry < 2 && run.verdict?.invalid !== undefined; retry++) {
-    run = await runScenario(scenario, target, env);
+    run = await runScenario(scenario, target, env, options);
   }
   return run;
 }

@@ -10,7 +10,7 @@ import { rssBytesFromStatus } from '../../plugins/server-monitor/proc.ts';
 import { createLocalSampler } from '../../plugins/server-monitor/sampler.ts';
 import { ROOT, startTarget } from '../../reference-server/launch.ts';
 import { optionalServerConditions } from '../../scripts/lib/optional-server-gates.ts';
-import { type ArtilleryRun, failedGates, runScenario } from '../helpers/artillery.ts';
+import { type ArtilleryRun, failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 
 function healthReport(run: ArtilleryRun): HealthReport {
   const file = readdirSync(run.reportsDir).find((f) => f.startsWith('server_health_report_'));
@@ -101,7 +101,9 @@ describe('server monitor', () => {
   });
 
   it('a metrics endpoint is a remote source', async () => {
-    const run = await withTarget([], (url) => runScenario('rate-limit', url, { SERVER_METRICS_URL: `${url}/metrics` }));
+    const run = await withTarget([], (url) =>
+      runJudgedScenario('rate-limit', url, { SERVER_METRICS_URL: `${url}/metrics` }),
+    );
     assert.equal(run.code, 0, run.output);
     const report = healthReport(run);
     assert.equal(report.source.kind, 'remote');
@@ -110,8 +112,8 @@ describe('server monitor', () => {
 
   it('SERVER_MONITOR=off: server gates fail as not measured; marked strict: false they show but do not fail', async () => {
     const [off, optional] = await withTarget([], async (url) => [
-      await runScenario('rate-limit', url, { SERVER_MONITOR: 'off' }),
-      await runScenario(
+      await runJudgedScenario('rate-limit', url, { SERVER_MONITOR: 'off' }),
+      await runJudgedScenario(
         'rate-limit',
         url,
         { SERVER_MONITOR: 'off' },
