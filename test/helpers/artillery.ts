@@ -63,6 +63,8 @@ export async function runJudgedScenario(
 ): Promise<ArtilleryRun> {
   let run = await runScenario(scenario, target, env, options);
   for (let retry = 0; retry < 2 && run.verdict?.invalid !== undefined; retry++) {
+    // Shown in the test output, so a run of the tests says how often load smeared a burst.
+    console.log(`${scenario}: INVALID (${run.verdict.invalid}), run again`);
     run = await runScenario(scenario, target, env, options);
   }
   return run;

@@ -52,7 +52,10 @@ async function judgedStress(
     );
   };
   let run = await attempt();
-  for (let retry = 0; retry < 2 && /^\S+\s+INVALID\s/m.test(run.output); retry++) run = await attempt();
+  for (let retry = 0; retry < 2 && /^\S+\s+INVALID\s/m.test(run.output); retry++) {
+    console.log(`stress ${args.join(' ')}: a scenario INVALID, run again`);
+    run = await attempt();
+  }
   return run;
 }
 
