@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Verdict } from 'webhook-stress-report';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
+import { rerunWhileInvalid } from './rerun-invalid.ts';
 
 export interface ArtilleryRun {
   code: number | null;
@@ -61,13 +62,11 @@ export async function runJudgedScenario(
   env: Record<string, string> = {},
   options: { overrides?: string } = {},
 ): Promise<ArtilleryRun> {
-  let run = await runScenario(scenario, target, env, options);
-  for (let retry = 0; retry < 2 && run.verdict?.invalid !== undefined; retry++) {
-    // Shown in the test output, so a run of the tests says how often load smeared a burst.
-    console.log(`${scenario}: INVALID (${run.verdict.invalid}), run again`);
-    run = await runScenario(scenario, target, env, options);
-  }
-  return run;
+  return rerunWhileInvalid(
+    scenario,
+    () => runScenario(scenario, target, env, options),
+    (run) => run.verdict?.invalid,
+  );
 }
 
 /** Expressions of the gates that failed, for exact assertions. */

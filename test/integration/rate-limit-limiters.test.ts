@@ -7,8 +7,9 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
-import { type ArtilleryRun, failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
+import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
 import { NGINX, startNginx } from '../helpers/nginx.ts';
+import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
 const BAND_GATE =
   'webhook.rate_limited > 0 and webhook.limit_allowed >= webhook.limit_band_min and webhook.limit_allowed <= webhook.limit_band_max';
@@ -82,15 +83,18 @@ describe('rate-limit against a fixed-window limiter whose edge falls inside the 
   ] as const) {
     it(`RATE_LIMIT_MODEL=${model}: ${fails.length ? 'fails only the band gate' : 'passes'} (15 of 20 allowed)`, async () => {
       // A fresh limiter per attempt: its window edge is placed in the burst it sees first.
-      let run: ArtilleryRun | undefined;
-      for (let attempt = 0; attempt < 3 && (run === undefined || run.verdict?.invalid !== undefined); attempt++) {
-        const { url, server } = await startFixedWindowLimiter();
-        run = await runScenario('rate-limit', url, { ...CREDENTIALS, RATE_LIMIT_MODEL: model }).finally(() =>
-          server.close(),
-        );
-      }
-      assert.equal(run?.counters['webhook.limit_allowed'], 15, run?.output);
-      assert.deepEqual(run && failedGates(run), fails, run?.output);
+      const run = await rerunWhileInvalid(
+        'rate-limit',
+        async () => {
+          const { url, server } = await startFixedWindowLimiter();
+          return runScenario('rate-limit', url, { ...CREDENTIALS, RATE_LIMIT_MODEL: model }).finally(() =>
+            server.close(),
+          );
+        },
+        (r) => r.verdict?.invalid,
+      );
+      assert.equal(run.counters['webhook.limit_allowed'], 15, run.output);
+      assert.deepEqual(failedGates(run), fails, run.output);
     });
   }
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
+import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
 async function stress(
   args: string[],
@@ -51,12 +52,11 @@ async function judgedStress(
       server?.stop(),
     );
   };
-  let run = await attempt();
-  for (let retry = 0; retry < 2 && /^\S+\s+INVALID\s/m.test(run.output); retry++) {
-    console.log(`stress ${args.join(' ')}: a scenario INVALID, run again`);
-    run = await attempt();
-  }
-  return run;
+  return rerunWhileInvalid(
+    `stress ${args.join(' ')}`,
+    attempt,
+    (run) => /^\S+[ \t]+INVALID[ \t].*$/m.exec(run.output)?.[0],
+  );
 }
 
 describe('npm run stress', () => {

@@ -16,6 +16,7 @@ import { after, describe, it } from 'node:test';
 import type { Verdict } from 'webhook-stress-report';
 import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
 import { type ChildResult, runNode } from '../helpers/node-child.ts';
+import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
 interface Output {
   aggregate: { counters: Record<string, number>; summaries: Record<string, Record<string, number>> };
@@ -58,14 +59,16 @@ function scenarioResult(dir: string, scenario: string): { verdict: Verdict; merg
 
 /** `npm run stress` on one scenario; a run reported INVALID (a burst smeared by other load) is run again, twice at most. */
 async function stress(scenario: string, target: string, generators: number, env: Record<string, string>) {
-  let run: SuiteRun | undefined;
-  for (let attempt = 0; attempt < 3 && (run === undefined || run.verdict.invalid !== undefined); attempt++) {
-    const dir = tempDir(scenario);
-    const args = ['scripts/stress.ts', '--only', scenario, '--target', target, '--reports-dir', dir];
-    const { code, output } = await spawnNode([...args, '--generators', String(generators)], env);
-    run = { code, output, dir, ...scenarioResult(dir, scenario) };
-  }
-  return run as SuiteRun;
+  return rerunWhileInvalid(
+    scenario,
+    async (): Promise<SuiteRun> => {
+      const dir = tempDir(scenario);
+      const args = ['scripts/stress.ts', '--only', scenario, '--target', target, '--reports-dir', dir];
+      const { code, output } = await spawnNode([...args, '--generators', String(generators)], env);
+      return { code, output, dir, ...scenarioResult(dir, scenario) };
+    },
+    (run) => run.verdict.invalid,
+  );
 }
 
 const outcomes = (v: Verdict) => v.gates.map((g) => `${g.passed ? 'pass' : 'FAIL'}: ${g.expression}`);
