@@ -2,7 +2,7 @@
 // the verdict plugin (one run) and the merged report (N generators' runs).
 import { describeMeasurements, measuredValues } from './measured-values.ts';
 import type { GateResult } from './run-format.ts';
-import { gateMark } from './validity.ts';
+import { gateMark, invalidReason } from './validity.ts';
 
 /** One check as ensure hands it over (its `checks` event, or its runChecks). */
 export interface EnsureCheck {
@@ -27,9 +27,22 @@ export function gateOfCheck(
   };
 }
 
+/**
+ * The run's judgement from its gates: INVALID when a validity gate broke (its gates not judged),
+ * passed when no strict gate failed. An interrupted run is neither judged nor passed.
+ */
+export function judgeGates(gates: GateResult[], interrupted = false): { passed: boolean; invalid: string | undefined } {
+  const invalid = interrupted ? undefined : invalidReason(gates);
+  return { invalid, passed: !interrupted && invalid === undefined && strictFailures(gates) === 0 };
+}
+
+function strictFailures(gates: GateResult[]): number {
+  return gates.filter((g) => !g.passed && g.strict).length;
+}
+
 /** The console's account of the gates: a count (or why the run was not judged), then one line a gate. */
 export function gateLines(gates: GateResult[], invalid: string | undefined, note = ''): string[] {
-  const failed = gates.filter((g) => !g.passed && g.strict).length;
+  const failed = strictFailures(gates);
   return [
     invalid
       ? `\nINVALID run, gates not judged: ${invalid}`

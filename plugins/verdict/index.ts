@@ -21,7 +21,7 @@ import {
   gateExpressions,
   gateLines,
   gateOfCheck,
-  invalidReason,
+  judgeGates,
   type PeriodStats,
   type Phase,
   publicSettings,
@@ -117,15 +117,14 @@ export class Plugin {
       const gates = [...ensureGates, ...(compared?.gates ?? [])];
       // ensure has set the exit code from its own gates; a regression beyond tolerance fails the run too.
       if (compared?.gates.some((g) => !g.passed && g.strict)) artillery.suggestedExitCode ||= 1;
-      const failed = gates.filter((g) => !g.passed && g.strict);
-      const invalid = interrupted ? undefined : invalidReason(gates);
+      const { passed, invalid } = judgeGates(gates, interrupted);
       const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
       for (const line of gateLines(gates, invalid, judged)) artillery.log(line);
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
       const run = {
         scenario,
         generatedAt: new Date().toISOString(),
-        passed: failed.length === 0 && !interrupted && !invalid,
+        passed,
         invalid,
         gates,
         periods,

@@ -12,7 +12,7 @@ import {
   type GateResult,
   gateLines,
   gateOfCheck,
-  invalidReason,
+  judgeGates,
   type PeriodStats,
   type Phase,
   publicSettings,
@@ -90,15 +90,14 @@ export function writeMergedVerdict(input: MergedVerdictInput): { verdict: Verdic
   const gates: GateResult[] = runEnsure(input.ensure, config, aggregate).map((check) =>
     gateOfCheck(check, values, advice),
   );
-  const failed = gates.filter((g) => !g.passed && g.strict);
-  const invalid = invalidReason(gates);
+  const { passed, invalid } = judgeGates(gates);
   for (const line of gateLines(gates, invalid)) log(line);
   const outputs = writeRunOutputs(
     reportsDir,
     {
       scenario,
       generatedAt: new Date().toISOString(),
-      passed: failed.length === 0 && !invalid,
+      passed,
       invalid,
       gates,
       periods: merged.intermediate as PeriodStats[],
