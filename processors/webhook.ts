@@ -7,6 +7,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { appendRequest, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
 import { createClassifier, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import { type Delivery, deliveryHeaders, newDeliveryId, sharedDeliveryId } from './lib/delivery.ts';
 import {
   appliesTo,
   HOSTILE_CLASSES,
@@ -21,12 +22,13 @@ import {
   deleteWebhooks,
   ProvisionError,
   type ProvisionedPool,
+  poolProblem,
   provisionPool,
   type WebhookCredentials,
 } from './lib/provision.ts';
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, type Settings, SettingsError } from './lib/settings.ts';
-import { createSignalGenerator, type Signal, sharedSignal } from './lib/signals.ts';
+import { createSignalGenerator, type Signal, sharedSignal, streamSeed } from './lib/signals.ts';
 import { type SignatureParts, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
@@ -59,7 +61,10 @@ type Done = (err?: Error) => void;
 
 /** Fails the run with one line a person can act on, before any load is sent. */
 function fatal(err: unknown): never {
-  const message = err instanceof SettingsError || err instanceof ProvisionError ? err.message : String(err);
+  const message =
+    err instanceof SettingsError || err instanceof ProvisionError || err instanceof ProcessedCountError
+      ? err.message
+      : String(err);
   console.error(`webhook-stress-pack: ${message}`);
   process.exit(2);
 }
@@ -73,9 +78,13 @@ function loadSettings(): Settings {
 }
 
 const settings = loadSettings();
+// Each load generator (GENERATOR_INDEX) and each of its worker threads sends a stream of its own,
+// in content as in ids: N generators never send one signal's content twice.
+const streamTag = `g${settings.generatorIndex ?? 0}t${threadId}`;
 const signals = createSignalGenerator({
-  seed: settings.seed + threadId,
-  stream: `${process.pid}.${threadId}.${Date.now().toString(36)}`,
+  seed: streamSeed(settings.seed, settings.generatorIndex ?? 0, threadId),
+  stream: `${streamTag}.${process.pid}.${Date.now().toString(36)}`,
+  tag: streamTag,
   symbols: settings.symbols,
 });
 const classifier = createClassifier(settings);
@@ -92,11 +101,8 @@ export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
     const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
-    if (pool.webhooks.length < poolSize) {
-      console.log(
-        `Warning: ${pool.webhooks.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
-      );
-    }
+    const short = poolProblem(pool.webhooks.length, poolSize);
+    if (short) throw new ProvisionError(short);
     if (pool.accessToken && !settings.deleteWebhookPath) {
       console.log(
         `Created ${pool.webhooks.length} webhook(s) that stay on the server: set DELETE_WEBHOOK_PATH (e.g. /api/v1/webhooks/{token}) to delete them after the run`,
@@ -123,8 +129,16 @@ export async function removeProvisionedWebhooks(context: Context): Promise<void>
  * load generator of a run (SIGNAL_SEED, SHARED_SIGNAL_AT), so the server sees one signal.
  */
 export function prepareSharedSignal(context: Context, _events: Events, done: Done): void {
-  const signal = sharedSignal(settings.seed, settings.sharedSignalAtMs ?? Date.now(), settings.symbols);
+  const atMs = settings.sharedSignalAtMs ?? Date.now();
+  const signal = sharedSignal(settings.seed, atMs, settings.symbols);
   context.vars.signalBody = JSON.stringify(signal);
+  // Every copy is the same delivery: one id, one signed timestamp, so one signature.
+  context.vars.delivery = {
+    id: sharedDeliveryId(settings.scheme, settings.seed, atMs),
+    atS: Math.floor(atMs / 1000),
+    attempt: 0,
+    providerRetry: false,
+  } satisfies Delivery;
   const pool = context.vars.webhooks as WebhookCredentials[] | undefined;
   if (pool && pool.length > 1) context.vars.webhooks = pool.slice(0, 1);
   done();
@@ -180,7 +194,8 @@ function pickFrom(
   // A counter never emitted is undefined in ensure and fails its gate: emit all of them.
   // Once per worker is enough: ensure judges the sum over the run.
   if (vusersStarted === 1) {
-    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected']) {
+    // expected_executions too: a flow that fails before countProcessed must not compare undefined with undefined (which passes).
+    for (const name of [...OUTCOMES, 'sent', 'as_expected', 'not_expected', 'expected_executions']) {
       events.emit('counter', `webhook.${name}`, 0);
     }
     if (context.vars.neighbourhood) for (const name of NEIGHBOURHOOD_COUNTERS) events.emit('counter', name, 0);
@@ -201,9 +216,19 @@ export function replayHeaderIsNotEvidence(): boolean {
   return !settings.replayHeaderMarks;
 }
 
-/** Flow step: this virtual user repeats one signal (the idempotency test); it must be processed once. */
+/**
+ * Flow step: this virtual user repeats one signal (the idempotency test); it must be processed
+ * once. Its copies inside the window are the same delivery, byte for byte (one id, timestamp, signature).
+ */
 export function holdSignal(context: Context, events: Events, done: Done): void {
-  context.vars.signalBody = JSON.stringify(signals.next(Date.now()));
+  const nowMs = Date.now();
+  context.vars.signalBody = JSON.stringify(signals.next(nowMs));
+  context.vars.delivery = {
+    id: newDeliveryId(settings.scheme),
+    atS: Math.floor(nowMs / 1000),
+    attempt: 0,
+    providerRetry: false,
+  } satisfies Delivery;
   expectExecution(context);
   // artillery-plugin-expect counts a failure only when one happens; its gate needs the 0 too.
   events.emit('counter', 'plugins.expect.failed', 0);
@@ -226,7 +251,13 @@ export function holdEvent(context: Context, _events: Events, done: Done): void {
   }
   const signal = signals.next(Date.now());
   context.vars.signalBody = JSON.stringify(signal);
-  context.vars.eventId = `evt_${signal.signal_id}`;
+  // Every attempt keeps the event's id and signs a fresh timestamp, as Svix and Standard Webhooks senders do.
+  context.vars.delivery = {
+    id: newDeliveryId(settings.scheme),
+    atS: undefined,
+    attempt: 0,
+    providerRetry: true,
+  } satisfies Delivery;
   context.vars.retryDelays = delays;
   expectExecution(context);
   done();
@@ -253,7 +284,7 @@ export function recordRateLimitProbe(
     if (response.statusCode === 429 && context.vars.limitedEvent === undefined) {
       const header = response.headers['retry-after'];
       const seconds = Number(Array.isArray(header) ? header[0] : header);
-      context.vars.limitedEvent = { eventId: context.vars.eventId, signalBody: context.vars.signalBody };
+      context.vars.limitedEvent = { delivery: context.vars.delivery, signalBody: context.vars.signalBody };
       // Retry-After in seconds (an HTTP date is not followed: 1 s, like a sender's first backoff).
       context.vars.retryAfterS = Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) : 1;
     }
@@ -261,12 +292,20 @@ export function recordRateLimitProbe(
   });
 }
 
-/** Flow step: the event answered 429 becomes the one to send again, after its Retry-After. */
+/**
+ * Flow step: the event answered 429 becomes the one to send again, after its Retry-After. With
+ * no 429 in the probe there is nothing to retry: webhook.retried_after_429 stays not measured, with one line.
+ */
 export async function waitRetryAfter(context: Context, events: Events): Promise<void> {
+  const limited = context.vars.limitedEvent as { delivery: Delivery; signalBody: string } | undefined;
+  if (!limited) {
+    console.log(
+      `retries: the retry after a 429 is not measured (webhook.retried_after_429): no 429 in ${MAX_FILL_SIGNALS} signals; the receiver has no rate limit for this webhook (scenarios/rate-limit.yml tests it)`,
+    );
+    return;
+  }
   events.emit('counter', 'webhook.retried_after_429', 0);
-  const limited = context.vars.limitedEvent as { eventId: string; signalBody: string } | undefined;
-  if (!limited) return;
-  context.vars.eventId = limited.eventId;
+  context.vars.delivery = limited.delivery;
   context.vars.signalBody = limited.signalBody;
   await new Promise((resolve) => setTimeout(resolve, Number(context.vars.retryAfterS) * 1000));
 }
@@ -291,25 +330,33 @@ export async function waitRetryDelay(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));
 }
 
-/** Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. */
+/**
+ * Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. A
+ * `delivery` the flow holds is named as the scheme names deliveries; without one, a fresh delivery.
+ */
 function address(
   params: RequestParams,
   context: Context,
   body: string,
-  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number; eventId?: string },
+  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number; delivery?: Delivery },
 ): void {
-  const { nowMs, eventId } = sender;
+  const { nowMs } = sender;
+  const delivery: Delivery = sender.delivery ?? {
+    id: newDeliveryId(settings.scheme),
+    atS: undefined,
+    attempt: 0,
+    providerRetry: false,
+  };
   const signed: SignatureParts =
     sender.secret === undefined
       ? { headers: {}, query: {} }
       : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
-          nowS: sender.nowS ?? Math.floor(nowMs / 1000),
-          messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+          nowS: sender.nowS ?? delivery.atS ?? Math.floor(nowMs / 1000),
+          messageId: delivery.id,
           plainHeader: settings.plainHeader,
           bodySecretField: settings.sender.bodySecretField,
         });
-  // A provider retry names its event in `webhook-id` whatever the signing scheme (Svix does).
-  if (eventId !== undefined) signed.headers['webhook-id'] = eventId;
+  Object.assign(signed.headers, deliveryHeaders(settings.scheme, delivery));
   const url = targetUrl(baseUrlOf(context), settings.receivePath.replace('{token}', sender.token));
   for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   params.url = url.toString();
@@ -324,12 +371,15 @@ function address(
 /** beforeRequest: build the signal, sign the exact bytes sent, address the webhook. */
 export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
   const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
+  const delivery = context.vars.delivery as Delivery | undefined;
   address(params, context, body, {
     secret: String(context.vars.webhookSecret),
     token: String(context.vars.webhookToken),
     nowMs: Date.now(),
-    eventId: context.vars.eventId as string | undefined,
+    ...(delivery ? { delivery } : {}),
   });
+  // A copy (a signed timestamp held) is the same attempt; a fresh signature is the event's next attempt.
+  if (delivery && delivery.atS === undefined) delivery.attempt += 1;
   events.emit('counter', 'webhook.sent', 1);
   done();
 }
@@ -428,24 +478,23 @@ const NOT_MEASURED_HINT =
 
 async function readOracle(): Promise<number | undefined> {
   if (!settings.processedCount) return undefined;
-  try {
-    return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
-  } catch (err) {
-    // One line for the person; the thrown error fails this virtual user (vusers.failed).
-    console.error(`webhook-stress-pack: ${err instanceof ProcessedCountError ? err.message : String(err)}`);
-    throw err;
-  }
+  return fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
 }
 
-/** Flow step before the load: the server's processed count, or the one line saying how to make it measurable. */
-export async function readProcessedCount(context: Context, events: Events): Promise<void> {
-  // Emitted first, so a flow that fails before countProcessed never compares undefined with undefined (which passes).
-  events.emit('counter', 'webhook.expected_executions', 0);
+/**
+ * `before` flow, first of all: the server's processed count before any load (read before the
+ * webhooks are created, so a wrong PROCESSED_COUNT_* is one line and exit 2 with nothing to clean
+ * up), or the one line saying how to make exactly-once measurable.
+ */
+export async function readProcessedCount(context: Context): Promise<void> {
   // One of several generators: the orchestrator reads the server's count around all of them.
   if (!settings.processedCount && !settings.replayEvidence.declared && settings.generatorIndex === undefined)
     console.log(NOT_MEASURED_HINT);
-  context.vars.acceptedAnswers = 0;
-  context.vars.processedBefore = await readOracle();
+  try {
+    context.vars.processedBefore = await readOracle();
+  } catch (err) {
+    fatal(err);
+  }
 }
 
 /**
@@ -457,7 +506,15 @@ export async function countProcessed(context: Context, events: Events): Promise<
   const before = context.vars.processedBefore;
   if (settings.processedCount && typeof before === 'number') {
     await new Promise((resolve) => setTimeout(resolve, settings.processedSettleMs));
-    const processed = ((await readOracle()) ?? before) - before;
+    let after: number | undefined;
+    try {
+      after = await readOracle();
+    } catch (err) {
+      // Read once already, so the server changed under load: one line, and the gate is not measured.
+      console.error(`webhook-stress-pack: ${(err as Error).message}`);
+      throw err;
+    }
+    const processed = (after ?? before) - before;
     events.emit('counter', 'webhook.processed', processed);
     events.emit('counter', 'webhook.executions', processed);
   } else if (settings.replayEvidence.declared) {
@@ -552,9 +609,14 @@ export function judgeRateLimit(context: Context, events: Events, done: Done): vo
   done();
 }
 
-/** Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms). */
+/**
+ * Flow step: wait until the idempotency window of the held signal has closed (TTL + 500 ms).
+ * The repeat after it is the same event sent again: its id kept, a fresh timestamp and signature.
+ */
 export async function waitPastIdempotencyWindow(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, settings.idempotencyTtlMs + 500));
+  const held = context.vars.delivery as Delivery | undefined;
+  if (held) context.vars.delivery = { ...held, atS: undefined, attempt: held.attempt + 1 } satisfies Delivery;
   if (settings.reprocessAfterTtl) expectExecution(context);
 }
 

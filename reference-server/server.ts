@@ -186,11 +186,23 @@ export function createTargetServer(
       send(res, 429, { detail: 'rate limit exceeded' }, { 'retry-after': retryAfter });
       return;
     }
-    const eventId = options.faults.has('reprocess-retries') ? undefined : req.headers['webhook-id'];
-    const { replayed, stored } = await processOnce(token, raw, typeof eventId === 'string' ? eventId : '', signal);
+    const eventId = options.faults.has('reprocess-retries') ? undefined : deliveryId(req);
+    const { replayed, stored } = await processOnce(token, raw, eventId ?? '', signal);
     if (options.faults.has('slow')) await sleep(options.slowMs);
     const marked = replayed && !options.faults.has('no-replay-header');
     send(res, stored.status, stored.body, marked ? { 'idempotent-replayed': 'true' } : {});
+  }
+
+  /**
+   * The id a sender names a delivery with: Standard Webhooks' (and Svix's) `webhook-id`, GitHub's
+   * `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`; undefined when it names none.
+   */
+  function deliveryId(req: IncomingMessage): string | undefined {
+    for (const name of ['webhook-id', 'x-github-delivery', 'x-shopify-webhook-id']) {
+      const value = req.headers[name];
+      if (typeof value === 'string' && value !== '') return value;
+    }
+    return undefined;
   }
 
   /** A repeat of the same event id (kept eventRetentionMs), or of the same body within the TTL, is a replay. */

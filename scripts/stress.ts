@@ -11,20 +11,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fileStamp } from 'webhook-stress-common';
 import { type AggregateReport, renderJunit, type Verdict, writeTrendIndex } from 'webhook-stress-report';
-import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
+import { deleteWebhooks, type ProvisionedPool, poolProblem, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { runArtillery } from './lib/artillery-cli.ts';
 import { optionalServerConditions } from './lib/optional-server-gates.ts';
-import { scaledScenarioPhases } from './lib/scale-phases.ts';
+import { scaledScenarioPhases, scenarioWebhookPool } from './lib/scale-phases.ts';
 import { runScaledScenario } from './lib/scaled-scenario.ts';
 import { selectScenarios, stopsSuite } from './lib/suite-order.ts';
 import { type ScenarioResult, suiteSection, summaryRow, summaryTable } from './lib/suite-summary.ts';
 
 // Lets every per-webhook rate window of the previous scenario expire.
 const DEFAULT_COOL_DOWN_S = 2;
-// The largest webhook pool a scenario asks for (sustained, memory-leak).
-const POOL_SIZE = 20;
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -133,6 +131,14 @@ async function main(): Promise<number> {
   const env = runEnv(values, reportsDir);
   const settings = readSettings({ ...process.env, ...env });
   const suiteStarted = new Date();
+  // The largest webhook pool a chosen scenario spreads its load over (sustained, memory-leak: 20).
+  const pools = scenarios.map((s) => ({ s, pool: scenarioWebhookPool(path.join(ROOT, 'scenarios', `${s}.yml`)) }));
+  const widest = pools.reduce((a, b) => (b.pool > a.pool ? b : a));
+  const poolSize = widest.pool;
+  // Given credentials too few for a scenario: one line before any load, not a verdict on the limit.
+  const short =
+    settings.credentials.length > 0 ? poolProblem(settings.credentials.length, poolSize, widest.s) : undefined;
+  if (short) throw new Error(short);
 
   let target: RunningTarget | undefined;
   let url = values.target ?? process.env.BASE_URL;
@@ -158,7 +164,7 @@ async function main(): Promise<number> {
   const results: ScenarioResult[] = [];
   let provisioned: ProvisionedPool | undefined;
   try {
-    provisioned = await provisionPool(url, settings, POOL_SIZE);
+    provisioned = await provisionPool(url, settings, poolSize);
     const pool = provisioned.webhooks;
     Object.assign(env, {
       WEBHOOK_TOKEN: pool.map((w) => w.token).join(','),

@@ -22,4 +22,5 @@ export {
   recordDir,
   startRecording,
 } from './request-record.ts';
+export { type SamplingParty, SamplingPartyError, samplingParty } from './sampling-party.ts';
 export { DEFAULT_TARGET, resolveTarget, targetUrl } from './target.ts';

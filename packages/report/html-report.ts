@@ -25,7 +25,8 @@ function gatesTable(run: RunData): string {
   if (run.gates.length === 0) return '<p class="muted">No gate results were recorded for this run.</p>';
   const rows = run.gates.map((g) => {
     const mark = gateMark(g, run.invalid !== undefined);
-    const status = mark === 'not judged' ? 'skip' : mark === 'INVALID' ? 'fail' : mark.toLowerCase();
+    const status =
+      mark === 'not judged' ? 'skip' : mark === 'INVALID' || mark === 'NOT MEASURED' ? 'fail' : mark.toLowerCase();
     const measured = Object.entries(g.measured)
       .map(([name, value]) => `${escapeMarkup(name)} = <b>${fmt(value)}</b>`)
       .join('<br>');

@@ -33,5 +33,5 @@ export type {
   Verdict,
 } from './run-format.ts';
 export { writeTrendIndex } from './trend-index.ts';
-export { gateMark, invalidReason, validityAdvice } from './validity.ts';
+export { type GateMark, gateMark, invalidReason, notMeasured, validityAdvice } from './validity.ts';
 export { writeRunOutputs } from './verdict-file.ts';

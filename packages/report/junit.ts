@@ -32,7 +32,8 @@ export function renderJunit(suites: GateSuite[]): string {
         return `${open}\n      <skipped message="not judged: the run is invalid"/>\n    </testcase>`;
       }
       if (!g.passed && g.strict) {
-        return `${open}\n      <failure message="${escapeMarkup(`gate failed: ${g.expression} (${measured(g)})`)}"/>\n    </testcase>`;
+        const what = mark === 'NOT MEASURED' ? 'gate not measured' : 'gate failed';
+        return `${open}\n      <failure message="${escapeMarkup(`${what}: ${g.expression} (${measured(g)})`)}"/>\n    </testcase>`;
       }
       const note = g.passed
         ? ''

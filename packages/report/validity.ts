@@ -19,9 +19,18 @@ export function validityAdvice(conditions: ValidityCondition[] | undefined): Map
   return advice;
 }
 
-/** One line saying why the run cannot be judged; undefined when every validity gate held. */
+/** A gate some of whose figures no part of the run produced. */
+export function notMeasured(gate: GateResult): boolean {
+  return Object.values(gate.measured).some((value) => value === null);
+}
+
+/**
+ * One line saying why the run cannot be judged; undefined when every validity gate held. Only a
+ * measurement that was taken and broke makes a run INVALID: a validity gate not measured (no burst
+ * was ever sent) is a failed gate of its own, shown as not measured.
+ */
 export function invalidReason(gates: GateResult[]): string | undefined {
-  const broken = gates.filter((g) => g.validity !== undefined && !g.passed);
+  const broken = gates.filter((g) => g.validity !== undefined && !g.passed && !notMeasured(g));
   if (broken.length === 0) return undefined;
   return broken
     .map((g) => `${g.expression} does not hold [${describeMeasurements(Object.entries(g.measured))}]: ${g.validity}`)
@@ -29,9 +38,16 @@ export function invalidReason(gates: GateResult[]): string | undefined {
 }
 
 /** The mark a gate gets in the console, JUnit and HTML: an invalid run judges only its validity gates. */
-export function gateMark(gate: GateResult, invalid: boolean): 'pass' | 'FAIL' | 'warn' | 'INVALID' | 'not judged' {
+export type GateMark = 'pass' | 'FAIL' | 'NOT MEASURED' | 'warn' | 'INVALID' | 'not judged';
+
+/**
+ * The mark a gate gets in the console, JUnit and HTML: an invalid run judges only its validity
+ * gates; a strict gate that failed because a figure is missing is NOT MEASURED, not a FAIL of the server.
+ */
+export function gateMark(gate: GateResult, invalid: boolean): GateMark {
   if (invalid && gate.validity === undefined) return 'not judged';
   if (gate.passed) return 'pass';
-  if (gate.validity !== undefined) return 'INVALID';
-  return gate.strict ? 'FAIL' : 'warn';
+  if (!gate.strict) return 'warn';
+  if (notMeasured(gate)) return 'NOT MEASURED';
+  return gate.validity !== undefined ? 'INVALID' : 'FAIL';
 }

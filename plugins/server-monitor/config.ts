@@ -1,6 +1,7 @@
 // The monitor's settings: plugin config in the scenario, overridden by environment
 // variables so a user points every scenario at their server without editing them.
 // Every option is validated here, with one message style: name, wrong value, what is allowed.
+import { samplingParty as partyOf, SamplingPartyError } from 'webhook-stress-common';
 import type { LeakRules } from './analysis.ts';
 import { DEFAULT_LEAK_RULES } from './analysis.ts';
 import { mayBeMerged } from './gauge-histograms.ts';
@@ -38,32 +39,15 @@ export interface PluginOptions {
 
 export class MonitorConfigError extends Error {}
 
-// With N load generators (`npm run stress -- --generators N`, or N artillery processes)
-// every generator would observe the same server, and merging their results adds counters
-// up: one generator samples, the designated one. GENERATOR_INDEX is this generator's
-// place (set by the orchestrator), SERVER_MONITOR_GENERATOR the one that samples (default 0).
-export type SamplingParty = { samples: true } | { samples: false; reason: string };
-
-function generatorIndex(name: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new MonitorConfigError(`${name}=${JSON.stringify(raw)} is not a generator index (0, 1, 2, ...)`);
-  return value;
-}
-
-function samplingParty(env: Env): SamplingParty {
-  const designatedRaw = env.SERVER_MONITOR_GENERATOR || '0';
-  const designated = generatorIndex('SERVER_MONITOR_GENERATOR', designatedRaw);
-  if (!env.GENERATOR_INDEX) return { samples: true };
-  const self = generatorIndex('GENERATOR_INDEX', env.GENERATOR_INDEX);
-  if (self === designated) return { samples: true };
-  return {
-    samples: false,
-    reason: `generator ${self} of a scale-out, generator ${designated} samples the server (SERVER_MONITOR_GENERATOR)`,
-  };
-}
-
 type Env = Record<string, string | undefined>;
+
+function samplingParty(env: Env): ReturnType<typeof partyOf> {
+  try {
+    return partyOf(env);
+  } catch (err) {
+    throw err instanceof SamplingPartyError ? new MonitorConfigError(err.message) : err;
+  }
+}
 
 // Node cluster workers do not hold the listening socket (the master accepts and passes
 // connections on), so age alone must tell them from a command run per request; such

@@ -114,6 +114,15 @@ export async function provisionPool(baseUrl: string, settings: Settings, count: 
   return { webhooks, accessToken };
 }
 
+/**
+ * A scenario that spreads its load over `needed` webhooks (its `webhookPool`) cannot be judged on
+ * fewer: each would be sent more than its rate limit allows, a verdict on the pool, not the server.
+ */
+export function poolProblem(given: number, needed: number, who = 'this scenario'): string | undefined {
+  if (given >= needed) return undefined;
+  return `${who} spreads its load over ${needed} webhooks (webhookPool) but WEBHOOK_TOKEN gives ${given}: each would be sent past its rate limit; give ${needed} comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them`;
+}
+
 export async function provisionWebhooks(
   baseUrl: string,
   settings: Settings,

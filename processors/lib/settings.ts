@@ -1,5 +1,6 @@
 // Every knob that differs between receivers, read once from the environment, so a
 // real server is targeted by configuration alone (README "Configuration").
+import { reprocessAfterTtlByDefault } from './delivery.ts';
 import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
 import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
@@ -30,13 +31,17 @@ export interface Settings {
   /** Token bucket: requests allowed at once from a full bucket. */
   rateLimitBurst: number;
   idempotencyTtlMs: number;
-  /** The guide: a repeat after the window is processed again. False: the receiver keeps ids longer, so it is a replay. */
+  /**
+   * The guide: a repeat after the window is processed again (the default for schemes without
+   * delivery ids). False: the receiver keeps ids longer, so it is a replay (the default for
+   * standard, github and shopify, whose senders name every delivery: processors/lib/delivery.ts).
+   */
   reprocessAfterTtl: boolean;
   replayHeader: string;
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
   replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
-  /** The replay header marks every replay: REPLAY_EVIDENCE unset, or naming `header`. */
+  /** The replay header marks every replay: only when REPLAY_EVIDENCE names `header` (the guide asks for no header). */
   replayHeaderMarks: boolean;
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
@@ -242,10 +247,11 @@ function hostile(env: Env): Settings['hostile'] {
 }
 
 export function readSettings(env: Env): Settings {
+  const scheme = oneOf(env, 'SIGNING_SCHEME', SIGNING_SCHEMES, 'plain');
   return {
     baseUrl: baseUrl(env),
     credentials: credentials(env),
-    scheme: oneOf(env, 'SIGNING_SCHEME', SIGNING_SCHEMES, 'plain'),
+    scheme,
     plainHeader: env.SIGNATURE_HEADER || 'X-Signature',
     login: {
       path: env.LOGIN_PATH || '/api/v1/auth/login',
@@ -263,11 +269,11 @@ export function readSettings(env: Env): Settings {
     deleteWebhookPath: env.DELETE_WEBHOOK_PATH ?? '',
     ...rateLimit(env),
     idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
-    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', true),
+    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', reprocessAfterTtlByDefault(scheme)),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),
-    replayHeaderMarks: !env.REPLAY_EVIDENCE || list(env.REPLAY_EVIDENCE).includes('header'),
+    replayHeaderMarks: list(env.REPLAY_EVIDENCE).includes('header'),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),

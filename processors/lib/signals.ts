@@ -34,6 +34,8 @@ export interface GeneratorOptions {
   seed: number;
   /** Distinguishes generators running at once (worker threads), so ids never collide. */
   stream: string;
+  /** Written into every signal's comment, so streams running at once never send the same content. */
+  tag?: string;
   symbols?: readonly string[];
 }
 
@@ -56,13 +58,21 @@ export function createSignalGenerator(opts: GeneratorOptions): SignalGenerator {
         symbol,
         quantity: Math.round((0.01 + random() * 2) * 1000) / 1000,
         price,
-        comment: `stress ${action.toLowerCase()} #${sequence}`,
+        comment: `stress ${action.toLowerCase()} #${sequence}${opts.tag ? ` ${opts.tag}` : ''}`,
         timestamp: new Date(nowMs).toISOString(),
       };
       sequence += 1;
       return signal;
     },
   };
+}
+
+/**
+ * The seed of one stream: the run's SIGNAL_SEED mixed with the load generator's index and the
+ * worker thread's id, so every stream of a run is its own sequence and a run can be replayed.
+ */
+export function streamSeed(seed: number, generator: number, thread: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(generator + 1, 0x85ebca6b) + thread) >>> 0;
 }
 
 /**

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
 import { ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from './artillery-cli.ts';
-import { scalePhases, scenarioPhases } from './scale-phases.ts';
+import { scalePhases, scenarioConditions, scenarioPhases } from './scale-phases.ts';
 
 export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
 // The generators read no processed count: each delta would include the others' work.
@@ -32,6 +32,26 @@ export function generatorPhases(phases: Phase[], generators: number, index: numb
   });
 }
 
+interface Condition {
+  expression: string;
+  [key: string]: unknown;
+}
+
+const SERVER_FIGURE = /\bserver\./;
+// The orchestrator reads the server's processed count around all generators (PROCESSED_COUNT_VARIABLES).
+const ORCHESTRATOR_FIGURE = /\bwebhook\.(executions|processed)\b/;
+
+/**
+ * The gates one generator judges itself: none the merged verdict judges on figures the generator
+ * does not have (the processed count, read by the orchestrator; server figures, sampled by one
+ * generator only). They are judged once, in the merged verdict, from the scenario's own conditions.
+ */
+export function generatorConditions(conditions: Condition[], samples: boolean): Condition[] {
+  return conditions.filter(
+    (c) => !ORCHESTRATOR_FIGURE.test(c.expression) && (samples || !SERVER_FIGURE.test(c.expression)),
+  );
+}
+
 export interface ScaleOutRun {
   scenarioFile: string;
   generators: number;
@@ -43,6 +63,8 @@ export interface ScaleOutRun {
   rateFactor: number;
   /** Replaces the scenario's ensure conditions (`npm run stress -- --server-gates optional`). */
   conditions?: object[] | undefined;
+  /** The generator that samples the server (SERVER_MONITOR_GENERATOR). */
+  samplerIndex: number;
   onOutput?: (index: number, chunk: string) => void;
   /** Gets each generator's process as soon as it exists, e.g. to pass on Ctrl-C. */
   onSpawn?: (child: ChildProcess) => void;
@@ -68,6 +90,7 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
     GENERATORS: String(run.generators),
   };
   for (const variable of PROCESSED_COUNT_VARIABLES) generatorEnv[variable] = '';
+  const conditions = (run.conditions ?? scenarioConditions(run.scenarioFile)) as Condition[];
   try {
     return await Promise.all(
       Array.from({ length: run.generators }, async (_, index) => {
@@ -81,7 +104,7 @@ export async function runGenerators(run: ScaleOutRun): Promise<GeneratorResult[]
           overrides: JSON.stringify({
             config: {
               phases: generatorPhases(phases, run.generators, index),
-              ...(run.conditions ? { ensure: { conditions: run.conditions } } : {}),
+              ensure: { conditions: generatorConditions(conditions, index === run.samplerIndex) },
             },
           }),
           ...(run.onOutput ? { onOutput: (chunk: string) => run.onOutput?.(index, chunk) } : {}),

@@ -16,6 +16,19 @@ export function scalePhases(phases: Phase[], durationFactor: number, rateFactor:
   });
 }
 
+/** How many webhooks the scenario spreads its load over (`variables.webhookPool`, default 1). */
+export function scenarioWebhookPool(scenarioFile: string): number {
+  const script = parse(readFileSync(scenarioFile, 'utf8')) as { config?: { variables?: { webhookPool?: unknown } } };
+  const pool = Number(script.config?.variables?.webhookPool ?? 1);
+  return Number.isInteger(pool) && pool > 0 ? pool : 1;
+}
+
+/** The scenario file's own ensure conditions. */
+export function scenarioConditions(scenarioFile: string): object[] {
+  const script = parse(readFileSync(scenarioFile, 'utf8')) as { config?: { ensure?: { conditions?: object[] } } };
+  return script.config?.ensure?.conditions ?? [];
+}
+
 /** The scenario file's own phases. */
 export function scenarioPhases(scenarioFile: string): Phase[] {
   const script = parse(readFileSync(scenarioFile, 'utf8')) as { config?: { phases?: Phase[] } };

@@ -1,6 +1,6 @@
 // The suite's closing summary in the guide's "Expected Results" form, as a console
 // table and as the index page linking each scenario's report.
-import { escapeMarkup, type Verdict } from 'webhook-stress-report';
+import { escapeMarkup, notMeasured, type Verdict } from 'webhook-stress-report';
 
 export interface ScenarioResult {
   scenario: string;
@@ -12,7 +12,8 @@ export interface ScenarioResult {
 
 export interface SummaryRow {
   scenario: string;
-  result: 'PASS' | 'FAIL' | 'INVALID';
+  /** NOT MEASURED: every strict gate that failed lacked its evidence (one line in the run's output says what to configure). */
+  result: 'PASS' | 'FAIL' | 'NOT MEASURED' | 'INVALID';
   successPct: string;
   avgMs: string;
   p95Ms: string;
@@ -55,13 +56,16 @@ export function summaryRow(r: ScenarioResult): SummaryRow {
   const c = r.counters;
   const sent = c['webhook.sent'];
   const pct = (n: number | undefined) => (sent ? `${((100 * (n ?? 0)) / sent).toFixed(1)} %` : '-');
+  const failing = r.verdict?.gates.filter((g) => !g.passed && g.strict) ?? [];
   const failedGates = r.verdict?.invalid
     ? [`not judged: ${r.verdict.invalid}`]
-    : (r.verdict?.gates.filter((g) => !g.passed && g.strict).map((g) => g.expression) ?? []);
+    : failing.map((g) => (notMeasured(g) ? `${g.expression} (not measured)` : g.expression));
   if (!r.verdict) failedGates.push(`the run ended without a verdict (exit ${r.exitCode})`);
+  const passed = r.exitCode === 0 && r.verdict?.passed === true;
+  const unmeasured = r.verdict !== undefined && failing.length > 0 && failing.every(notMeasured);
   return {
     scenario: r.scenario,
-    result: r.verdict?.invalid ? 'INVALID' : r.exitCode === 0 && r.verdict?.passed === true ? 'PASS' : 'FAIL',
+    result: r.verdict?.invalid ? 'INVALID' : passed ? 'PASS' : unmeasured ? 'NOT MEASURED' : 'FAIL',
     successPct: pct(c['webhook.as_expected']),
     avgMs: show(r.responseTime?.mean),
     p95Ms: show(r.responseTime?.p95, 0),

@@ -15,6 +15,15 @@ function packErrors(output: string): string[] {
 }
 
 let target: RunningTarget;
+
+/** The reference target's own gauge of the webhooks that exist (a missing gauge fails the test). */
+async function liveWebhooks(): Promise<number> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  const match = /^webhook_webhooks_live (\d+)$/m.exec(text);
+  assert.ok(match, 'the reference target exposes webhook_webhooks_live');
+  return Number(match[1]);
+}
+
 before(async () => {
   target = await startTarget();
 });
@@ -112,21 +121,53 @@ describe('clear errors', () => {
     }
   });
 
-  it('an unreachable processed counter: one line, the exactly-once gate not measured, the run fails', async () => {
-    const port = await freePort();
-    const run = await runScenario('idempotency', target.url, {
-      PROCESSED_COUNT_URL: `http://127.0.0.1:${port}/metrics?key=Pr0cessed-Key`,
-      PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
+  // A configuration problem is found before load and is a configuration error, never a verdict.
+  for (const { title, env, line } of [
+    {
+      title: 'an unreachable processed counter',
+      env: (port: number) => ({
+        PROCESSED_COUNT_URL: `http://127.0.0.1:${port}/metrics?key=Pr0cessed-Key`,
+        PROCESSED_COUNT_METRIC: 'webhook_orders_processed_total',
+      }),
+      line: (port: number) =>
+        `webhook-stress-pack: processed count: cannot read http://127.0.0.1:${port}/metrics: ECONNREFUSED; check PROCESSED_COUNT_URL`,
+    },
+    {
+      title: 'a JSON path the counter does not answer',
+      env: () => ({ PROCESSED_COUNT_URL: `${target.url}/health`, PROCESSED_COUNT_JSON_PATH: 'stats.processed' }),
+      line: () =>
+        `webhook-stress-pack: processed count: ${target.url}/health: the JSON answer has no "stats.processed" (missing "stats"); check PROCESSED_COUNT_JSON_PATH`,
+    },
+    {
+      title: 'a counter URL that answers something else than its format',
+      env: () => ({ PROCESSED_COUNT_URL: `${target.url}/metrics`, PROCESSED_COUNT_JSON_PATH: 'processed' }),
+      line: () =>
+        `webhook-stress-pack: processed count: ${target.url}/metrics: the answer is not JSON (starts with "# TYPE process_resident_memory_bytes gau"); check PROCESSED_COUNT_JSON_PATH`,
+    },
+  ]) {
+    it(`${title}: one line, exit 2 before any load, no verdict, no webhook left`, async () => {
+      const port = await freePort();
+      const live = await liveWebhooks();
+      const run = await runScenario('burst', target.url, env(port));
+      assert.equal(run.code, 2, run.output);
+      assert.deepEqual(packErrors(run.output), [line(port)]);
+      assert.equal(run.verdict, undefined, 'no verdict: no load was sent');
+      assert.doesNotMatch(run.output, /INVALID|FAIL|Pr0cessed-Key/);
+      assert.equal(await liveWebhooks(), live, 'the counter is read before any webhook is created');
     });
-    assert.equal(run.code, 1);
+  }
+
+  it('given fewer webhooks than a scenario spreads its load over: one line, exit 2, no verdict', async () => {
+    const run = await runScenario('noisy-neighbour', target.url, {
+      WEBHOOK_TOKEN: 'tok1',
+      WEBHOOK_SECRET: 'Sec1-Value',
+    });
+    assert.equal(run.code, 2, run.output);
     assert.deepEqual(packErrors(run.output), [
-      `webhook-stress-pack: processed count: cannot read http://127.0.0.1:${port}/metrics: ECONNREFUSED; check PROCESSED_COUNT_URL`,
+      'webhook-stress-pack: this scenario spreads its load over 5 webhooks (webhookPool) but WEBHOOK_TOKEN gives 1: each would be sent past its rate limit; give 5 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them',
     ]);
-    assert.match(
-      run.output,
-      /FAIL: webhook\.executions == webhook\.expected_executions {2}\[webhook\.executions = not measured/,
-    );
-    assert.doesNotMatch(run.output, /Pr0cessed-Key/);
+    assert.equal(run.verdict, undefined);
+    assert.doesNotMatch(run.output, /Sec1-Value/);
   });
 
   it('wrong webhook credentials from the environment fail the auth gate, secret not shown', async () => {

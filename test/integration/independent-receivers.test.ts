@@ -105,12 +105,21 @@ const rows: Row[] = [
     check: (run) => assert.equal(run.counters['webhook.executions'], 9),
   },
   {
-    title: 'atomic idempotency, no replay header but REPLAY_EVIDENCE unset, idempotency: fails only the expect gate',
+    title: 'atomic idempotency, no replay header, REPLAY_EVIDENCE naming header: fails only the expect gate',
     receiver: ['--idempotency', 'atomic'],
     scenario: 'idempotency',
     oracle: PROMETHEUS,
+    env: { REPLAY_EVIDENCE: 'header' },
     fails: ['plugins.expect.ok >= 3 and plugins.expect.failed == 0'],
     check: (run) => assert.equal(run.counters['plugins.expect.failed'], 3, 'each in-window repeat lacks the header'),
+  },
+  {
+    title: 'atomic idempotency, no replay header, REPLAY_EVIDENCE unset (the guide asks for none): passes',
+    receiver: ['--idempotency', 'atomic'],
+    scenario: 'idempotency',
+    oracle: PROMETHEUS,
+    fails: [],
+    check: (run) => assert.equal(run.counters['plugins.expect.failed'], 0),
   },
   {
     title: 'atomic idempotency keeping ids 60 s, REPROCESS_AFTER_TTL=false, idempotency: passes on 3 executions',
@@ -161,7 +170,7 @@ const rows: Row[] = [
       assert.equal(run.counters['webhook.executions'], undefined);
       assert.match(
         run.output,
-        /FAIL: webhook\.executions == webhook\.expected_executions {2}\[webhook\.executions = not measured, webhook\.expected_executions = 6\]/,
+        /NOT MEASURED: webhook\.executions == webhook\.expected_executions {2}\[webhook\.executions = not measured, webhook\.expected_executions = 6\]/,
       );
     },
   },
@@ -191,7 +200,7 @@ const rows: Row[] = [
     fails: ['webhook.executions == 1'],
     check: (run) => {
       assert.equal(run.output.match(NOT_MEASURED)?.length, 1, run.output);
-      assert.match(run.output, /FAIL: webhook\.executions == 1 {2}\[webhook\.executions = not measured\]/);
+      assert.match(run.output, /NOT MEASURED: webhook\.executions == 1 {2}\[webhook\.executions = not measured\]/);
     },
   },
   {

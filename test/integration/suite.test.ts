@@ -74,6 +74,19 @@ describe('npm run stress', () => {
     assert.doesNotMatch(output, /=== 2\/2 hft/);
   });
 
+  it('given fewer webhooks than a chosen scenario needs: one line and exit 2 before any load', async () => {
+    const { code, output, dir } = await stress(['--only', 'hft,sustained'], undefined, {
+      WEBHOOK_TOKEN: 'tok1,tok2',
+      WEBHOOK_SECRET: 'Sec1-Value,Sec2-Value',
+    });
+    assert.equal(code, 2, output);
+    assert.equal(
+      output.trim(),
+      'stress: sustained spreads its load over 20 webhooks (webhookPool) but WEBHOOK_TOKEN gives 2: each would be sent past its rate limit; give 20 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them',
+    );
+    assert.deepEqual(readdirSync(dir), [], 'no report: nothing was run');
+  });
+
   it('against the embedded reference target: exit 0, summary table, index page, JUnit', async () => {
     const { code, output, dir } = await judgedStress(['--only', 'rate-limit,idempotency']);
     assert.equal(code, 0, output);

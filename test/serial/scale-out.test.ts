@@ -186,6 +186,62 @@ describe('scale-out: 2 local generators, one merged verdict', () => {
     });
   }
 
+  it('distinct streams: 2 generators send no signal content twice (a receiver that dedupes by content executes 100 hft + 1 burst)', async () => {
+    const dir = tempDir('streams');
+    const record = path.join(dir, 'executed.jsonl');
+    const secret = `whsec_${Buffer.from('two-generators-test-key-32-bytes!').toString('base64')}`;
+    const run = await rerunWhileInvalid(
+      'hft,burst',
+      async () => {
+        rmSync(record, { force: true });
+        const receiver = spawn(
+          process.execPath,
+          [
+            path.join(ROOT, 'test/fixtures/standard-webhooks-receiver.ts'),
+            ...['--secret', secret, '--dedupe', 'content', '--record', record],
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        const url = await listeningUrl(receiver, 'receiver');
+        try {
+          const reports = tempDir('streams-run');
+          const args = ['scripts/stress.ts', '--only', 'hft,burst', '--target', url, '--reports-dir', reports];
+          return await spawnNode([...args, '--generators', '2'], {
+            SIGNING_SCHEME: 'standard',
+            WEBHOOK_TOKEN: 'trader1',
+            WEBHOOK_SECRET: secret,
+            WEBHOOK_PATH: '/webhooks/{token}',
+            PROCESSED_COUNT_URL: `${url}/metrics`,
+            PROCESSED_COUNT_METRIC: 'webhook_events_executed_total',
+            SERVER_PORT: new URL(url).port,
+          });
+        } finally {
+          await stopReceiver(receiver);
+        }
+      },
+      (r) => /^\S+[ \t]+INVALID[ \t].*$/m.exec(r.output)?.[0],
+    );
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /^hft\s+PASS/m);
+    assert.match(run.output, /^burst\s+PASS/m);
+    const executed = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(executed.length, 101, 'every hft signal is its own content, and the burst one signal');
+    const content = (s: Record<string, unknown>) =>
+      JSON.stringify([s.action, s.symbol, s.quantity, s.price, s.comment]);
+    assert.equal(new Set(executed.map(content)).size, 101);
+    assert.equal(new Set(executed.map((s) => s.signal_id)).size, 101);
+    // Only the sampling generator prints the server gates; the other one says who samples. No
+    // generator prints the exactly-once gate: the orchestrator reads the count around them all.
+    assert.doesNotMatch(run.output, /\[g1\]\s+\S+: server\./);
+    assert.match(run.output, /\[g1\] Server monitor: generator 1 of a scale-out, generator 0 samples the server/);
+    assert.match(run.output, /\[g0\]\s+pass: server\.worker_crashes == 0/);
+    assert.doesNotMatch(run.output, /\[g\d\].*(NOT MEASURED|FAIL|fail): webhook\.executions/);
+    assert.match(run.output, /^\s+pass: webhook\.executions == 1/m);
+  });
+
   it('report --merge: generator files judged again; a server sampled by both files counted once; files without sketches leave percentiles not measured', async (t) => {
     if (!hftMerged) return t.skip('needs the hft run above');
     const [g0, g1] = generatorFiles(hftMerged, 'hft') as [string, string];

@@ -9,7 +9,7 @@ import { sharedSignal } from '../../processors/lib/signals.ts';
 import { loadEnsure, loadSsms, type SketchPeriod } from '../../scripts/lib/artillery-internals.ts';
 import { type GeneratorRun, mergeRuns, withProcessedCount } from '../../scripts/lib/merge-runs.ts';
 import { runEnsure } from '../../scripts/lib/merged-verdict.ts';
-import { generatorPhases } from '../../scripts/lib/scale-out.ts';
+import { generatorConditions, generatorPhases } from '../../scripts/lib/scale-out.ts';
 
 const ssms = await loadSsms();
 const ensure = await loadEnsure();
@@ -153,5 +153,30 @@ describe('merging generator results with Artillery code', () => {
       ],
       'a figure never emitted fails a strict gate',
     );
+  });
+});
+
+describe('the gates a generator judges itself', () => {
+  const conditions = [
+    { expression: 'burst.dispatch_spread_ms.max <= 5', validity: 'why' },
+    { expression: 'webhook.executions == 1' },
+    { expression: 'webhook.processed == webhook.accepted' },
+    { expression: 'webhook.server_error == 0' },
+    { expression: 'server.worker_crashes == 0 and server.root_died == 0' },
+  ];
+  it('leave the processed count to the orchestrator and the server figures to the sampler', () => {
+    assert.deepEqual(
+      generatorConditions(conditions, true).map((c) => c.expression),
+      [
+        'burst.dispatch_spread_ms.max <= 5',
+        'webhook.server_error == 0',
+        'server.worker_crashes == 0 and server.root_died == 0',
+      ],
+    );
+    assert.deepEqual(
+      generatorConditions(conditions, false).map((c) => c.expression),
+      ['burst.dispatch_spread_ms.max <= 5', 'webhook.server_error == 0'],
+    );
+    assert.equal(generatorConditions(conditions, false)[0]?.validity, 'why', 'a condition is kept whole');
   });
 });
