@@ -96,7 +96,7 @@ export function fitSegmented(points: Point[]): LinearFit | undefined {
 }
 
 // Pairs grow with the square of the points: longer runs are thinned evenly to this many.
-const MAX_PAIRWISE_POINTS = 1000;
+export const MAX_PAIRWISE_POINTS = 1000;
 
 /**
  * Theil-Sen slope: the median of the slopes between every two points of the same
