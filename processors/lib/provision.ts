@@ -120,7 +120,7 @@ export async function provisionPool(baseUrl: string, settings: Settings, count: 
  */
 export function poolProblem(given: number, needed: number, who = 'this scenario'): string | undefined {
   if (given >= needed) return undefined;
-  return `${who} spreads its load over ${needed} webhooks (webhookPool) but WEBHOOK_TOKEN gives ${given}: each would be sent past its rate limit; give ${needed} comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them`;
+  return `${who} spreads its load over ${needed} webhooks (webhookPool) but WEBHOOK_TOKEN gives ${given}: each would be sent past its rate limit; give ${needed} comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them (a receiver without a per-webhook limit: --variables '{"webhookPool": ${given}}')`;
 }
 
 export async function provisionWebhooks(

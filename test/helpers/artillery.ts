@@ -69,7 +69,9 @@ export async function runJudgedScenario(
   );
 }
 
-/** Expressions of the gates that failed, for exact assertions. */
+/** Expressions of the gates that failed, for exact assertions; a run that wrote no verdict fails the test. */
 export function failedGates(run: ArtilleryRun): string[] {
-  return (run.verdict?.gates ?? []).filter((g) => !g.passed).map((g) => g.expression);
+  if (!run.verdict) throw new Error(`the run wrote no verdict (exit ${run.code}):\n${run.output}`);
+  if (run.verdict.gates.length === 0) throw new Error('the verdict lists no gates');
+  return run.verdict.gates.filter((g) => !g.passed).map((g) => g.expression);
 }

@@ -6,14 +6,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { startTarget } from '../../reference-server/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
+import { requireInstalled } from '../helpers/installed.ts';
 
 const CREDENTIALS = { WEBHOOK_TOKEN: 'engine-test', WEBHOOK_SECRET: 'engine-secret' };
 
@@ -114,7 +115,8 @@ describe('burst engine against an independent node:http server', () => {
   });
 });
 
-describe('burst engine over TLS', { skip: existsSync('/usr/bin/openssl') ? false : 'no /usr/bin/openssl' }, () => {
+describe('burst engine over TLS', () => {
+  before(() => requireInstalled('/usr/bin/openssl', 'openssl'));
   it('an https target: connections are TLS, answers parsed, spread measured', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pack-tls-'));
     execFileSync(

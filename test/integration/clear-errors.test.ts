@@ -164,7 +164,7 @@ describe('clear errors', () => {
     });
     assert.equal(run.code, 2, run.output);
     assert.deepEqual(packErrors(run.output), [
-      'webhook-stress-pack: this scenario spreads its load over 5 webhooks (webhookPool) but WEBHOOK_TOKEN gives 1: each would be sent past its rate limit; give 5 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them',
+      'webhook-stress-pack: this scenario spreads its load over 5 webhooks (webhookPool) but WEBHOOK_TOKEN gives 1: each would be sent past its rate limit; give 5 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them (a receiver without a per-webhook limit: --variables \'{"webhookPool": 1}\')',
     ]);
     assert.equal(run.verdict, undefined);
     assert.doesNotMatch(run.output, /Sec1-Value/);

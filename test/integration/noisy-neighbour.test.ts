@@ -1,18 +1,17 @@
 // The noisy-neighbour verdict on limiters the pack did not build (Debian's nginx limit_req,
 // keyed per webhook or once for all) and on the reference target's starve fault.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { failedGates, runScenario } from '../helpers/artillery.ts';
+import { requireInstalled } from '../helpers/installed.ts';
 import { NGINX, startNginx } from '../helpers/nginx.ts';
 
 const tokens = ['noisy', 'n1', 'n2', 'n3', 'n4'];
 const CREDENTIALS = { WEBHOOK_TOKEN: tokens.join(','), WEBHOOK_SECRET: tokens.map((t) => `${t}-secret`).join(',') };
 const NEIGHBOURS_GATE = 'neighbours.accepted / neighbours.sent >= 0.95';
 
-const skip = existsSync(NGINX) ? false : `${NGINX} is not installed (apt-get install nginx-light)`;
-
-describe('noisy-neighbour against real nginx limit_req', { skip }, () => {
+describe('noisy-neighbour against real nginx limit_req', () => {
+  before(() => requireInstalled(NGINX, 'nginx-light'));
   it('a limit per webhook ($uri): the neighbours are untouched, the noisy one limited, passes', async () => {
     const nginx = await startNginx({ rate: 10, burst: 9 });
     try {

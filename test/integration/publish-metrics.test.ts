@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { ROOT, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
+import { requireInstalled } from '../helpers/installed.ts';
 import {
   PUSHGATEWAY,
   type RunningPushgateway,
@@ -86,11 +87,8 @@ function lastPeriod(json: RunOutput, metric: string): Summary | undefined {
     .at(-1);
 }
 
-const skip = existsSync(PUSHGATEWAY)
-  ? false
-  : `${PUSHGATEWAY} is not installed (apt-get install prometheus-pushgateway)`;
-
-describe('publish-metrics to a real Prometheus Pushgateway', { skip }, () => {
+describe('publish-metrics to a real Prometheus Pushgateway', () => {
+  before(() => requireInstalled(PUSHGATEWAY, 'prometheus-pushgateway'));
   let gateway: RunningPushgateway;
   let target: RunningTarget;
   let env: Record<string, string>;

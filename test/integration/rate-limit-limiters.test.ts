@@ -4,10 +4,10 @@
 // inside the burst. Each control passes; each fault fails the band gate alone.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
+import { requireInstalled } from '../helpers/installed.ts';
 import { NGINX, startNginx } from '../helpers/nginx.ts';
 import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
@@ -17,9 +17,8 @@ const CREDENTIALS = { WEBHOOK_TOKEN: 'limiter-test', WEBHOOK_SECRET: 'limiter-se
 const TOKEN_BUCKET = { ...CREDENTIALS, RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '10' };
 const REPEATS = 3;
 
-const skip = existsSync(NGINX) ? false : `${NGINX} is not installed (apt-get install nginx-light)`;
-
-describe('rate-limit against real nginx limit_req', { skip }, () => {
+describe('rate-limit against real nginx limit_req', () => {
+  before(() => requireInstalled(NGINX, 'nginx-light'));
   it(`token-bucket model, limit_req rate=10r/s burst=9 nodelay: passes ${REPEATS} of ${REPEATS}`, async () => {
     const nginx = await startNginx({ rate: 10, burst: 9 });
     try {

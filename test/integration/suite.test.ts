@@ -82,7 +82,7 @@ describe('npm run stress', () => {
     assert.equal(code, 2, output);
     assert.equal(
       output.trim(),
-      'stress: sustained spreads its load over 20 webhooks (webhookPool) but WEBHOOK_TOKEN gives 2: each would be sent past its rate limit; give 20 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them',
+      'stress: sustained spreads its load over 20 webhooks (webhookPool) but WEBHOOK_TOKEN gives 2: each would be sent past its rate limit; give 20 comma-separated WEBHOOK_TOKEN and WEBHOOK_SECRET values, or unset both so the pack creates them (a receiver without a per-webhook limit: --variables \'{"webhookPool": 2}\')',
     );
     assert.deepEqual(readdirSync(dir), [], 'no report: nothing was run');
   });

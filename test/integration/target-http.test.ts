@@ -7,6 +7,7 @@ import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
 import { signPlain } from '../../processors/lib/signing.ts';
 import { type RunningTarget, startTarget } from '../../reference-server/launch.ts';
+import { metricValue } from '../helpers/installed.ts';
 
 let target: RunningTarget;
 before(async () => {
@@ -113,7 +114,7 @@ function request(url: string, init: { method: string; headers?: Record<string, s
 
 async function processedTotal(url: string): Promise<number> {
   const { text } = await request(`${url}/metrics`, { method: 'GET' });
-  return Number(/^webhook_orders_processed_total (\d+)$/m.exec(text)?.[1]);
+  return metricValue(text, 'webhook_orders_processed_total');
 }
 
 describe('processed counter (the exactly-once oracle)', () => {

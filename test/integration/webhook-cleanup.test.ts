@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { processedCountEnv, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { runScenario } from '../helpers/artillery.ts';
+import { metricValue } from '../helpers/installed.ts';
 
 let target: RunningTarget;
 before(async () => {
@@ -13,7 +14,7 @@ after(async () => target.stop());
 
 async function liveWebhooks(): Promise<number> {
   const text = await (await fetch(`${target.url}/metrics`)).text();
-  return Number(/^webhook_webhooks_live (\d+)$/m.exec(text)?.[1]);
+  return metricValue(text, 'webhook_webhooks_live');
 }
 
 // idempotency: one run, never re-run (a burst run judged INVALID is, and would provision again).

@@ -7,6 +7,7 @@ import {
   fitLine,
   fitSegmented,
   interpolateCumulative,
+  MAX_PAIRWISE_POINTS,
   medianPairwiseSlope,
   tQuantile975,
 } from '../../plugins/server-monitor/analysis.ts';
@@ -127,11 +128,12 @@ describe('robust slope (Theil-Sen)', () => {
     assert.equal(medianPairwiseSlope(points), 1);
   });
 
-  it('thins long runs: 200,000 points in well under a second', () => {
-    const started = Date.now();
-    const points = Array.from({ length: 200_000 }, (_, x) => ({ x, y: 2 * x }));
+  it(`thins long runs to about ${MAX_PAIRWISE_POINTS} points (bounded work; its speed is a benchmark's question)`, () => {
+    // Only the points thinning keeps lie on y = 2x; the rest are 0. Were they all paired, the
+    // median slope would be near 0; thinned, it is exactly 2.
+    const every = Math.ceil(200_000 / MAX_PAIRWISE_POINTS);
+    const points = Array.from({ length: 200_000 }, (_, x) => ({ x, y: x % every === 0 ? 2 * x : 0 }));
     assert.equal(medianPairwiseSlope(points), 2);
-    assert.ok(Date.now() - started < 2000);
   });
 });
 
