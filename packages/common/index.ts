@@ -13,6 +13,13 @@ export type {
 export { OUTCOMES, type Outcome } from './outcomes.ts';
 export { type PackPlugin, pluginOrderProblem } from './plugin-order.ts';
 export {
+  parseSeriesSelector,
+  SelectorError as SeriesSelectorError,
+  type SeriesSelector,
+  seriesOf,
+  sumSeries,
+} from './prometheus-text.ts';
+export {
   appendRequest,
   closeWriter,
   collectRequests,

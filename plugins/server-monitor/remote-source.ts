@@ -1,7 +1,7 @@
 // For a server that is not on this machine: memory and CPU from its Prometheus
 // metrics endpoint (process_resident_memory_bytes, process_cpu_seconds_total), and
 // process_start_time_seconds, which changes when the process restarts (a crash).
-import type { Sample } from 'webhook-stress-common';
+import { type Sample, seriesOf, sumSeries } from 'webhook-stress-common';
 
 export interface Scrape {
   ok: boolean;
@@ -9,14 +9,28 @@ export interface Scrape {
   startTimeSeconds: number | undefined;
 }
 
-export function parsePrometheus(text: string): Map<string, number> {
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const match = /^([A-Za-z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (match?.[1] && match[2] !== undefined && !values.has(match[1])) values.set(match[1], Number(match[2]));
-  }
-  return values;
+/**
+ * A server's figures from its metrics page, by the pack's one rule (webhook-stress-common
+ * prometheus-text.ts): memory and CPU add up every series of their name (one per worker process,
+ * as a multi-process exporter writes them); the start time is the latest of its series, the
+ * process that (re)started last.
+ */
+export function remoteFigures(text: string): {
+  rss: number;
+  cpuSeconds: number | undefined;
+  startTimeSeconds: number | undefined;
+} {
+  const pick = (name: string) =>
+    seriesOf(text)
+      .get(name)
+      ?.map((s) => s.value);
+  const all = (name: string) => sumSeries(text, { name, labels: {} });
+  const starts = pick('process_start_time_seconds');
+  return {
+    rss: all('process_resident_memory_bytes') ?? 0,
+    cpuSeconds: all('process_cpu_seconds_total'),
+    startTimeSeconds: starts && starts.length > 0 ? Math.max(...starts) : undefined,
+  };
 }
 
 export interface RemoteSampler {
@@ -28,18 +42,17 @@ export function createRemoteSampler(metricsUrl: string, timeoutMs = 2000): Remot
   return {
     async sample() {
       const at = Date.now();
-      let values: Map<string, number>;
+      let values: ReturnType<typeof remoteFigures>;
       try {
         const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(timeoutMs) });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        values = parsePrometheus(await response.text());
+        values = remoteFigures(await response.text());
       } catch {
         const scrape = { ok: false, startTimeSeconds: undefined };
         return { at, rootAlive: false, processes: {}, exited: [], totals: emptyTotals(), scrape };
       }
-      const scrape = { ok: true, startTimeSeconds: values.get('process_start_time_seconds') };
-      const rss = values.get('process_resident_memory_bytes') ?? 0;
-      const cpuSeconds = values.get('process_cpu_seconds_total');
+      const scrape = { ok: true, startTimeSeconds: values.startTimeSeconds };
+      const { rss, cpuSeconds } = values;
       const cpuPercent =
         previous && cpuSeconds !== undefined
           ? ((cpuSeconds - previous.cpuSeconds) / ((at - previous.at) / 1000)) * 100

@@ -1,6 +1,7 @@
 // The exactly-once oracle: how many signals the server says it really acted on, read
 // from its own counter (Prometheus text or JSON) before and after a run. The delta is
 // ground truth where the client's view (status codes, bodies) can only guess.
+import { parseSeriesSelector as parseSelector, type SeriesSelector, sumSeries } from 'webhook-stress-common';
 
 export interface ProcessedCountSource {
   url: string;
@@ -11,81 +12,23 @@ export interface ProcessedCountSource {
 
 export class ProcessedCountError extends Error {}
 
-interface SeriesSelector {
-  name: string;
-  labels: Map<string, string>;
-}
-
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_PAIR = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
-
-function parseLabels(text: string, what: string): Map<string, string> {
-  const labels = new Map<string, string>();
-  LABEL_PAIR.lastIndex = 0;
-  while (LABEL_PAIR.lastIndex < text.length) {
-    const start = LABEL_PAIR.lastIndex;
-    const match = LABEL_PAIR.exec(text);
-    if (!match?.[1] || match[2] === undefined) {
-      if (text.slice(start).trim() === '') break;
-      throw new ProcessedCountError(`cannot read the labels of ${what}`);
-    }
-    labels.set(
-      match[1],
-      match[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)),
-    );
-  }
-  return labels;
-}
-
 /** `name` or `name{label="value"}`; throws a one-line error naming the setting when malformed. */
 export function parseSeriesSelector(selector: string): SeriesSelector {
-  const brace = selector.indexOf('{');
-  const name = (brace < 0 ? selector : selector.slice(0, brace)).trim();
-  const bad = () =>
-    new ProcessedCountError(
-      `PROCESSED_COUNT_METRIC="${selector}" is not a metric selector; use e.g. webhook_signals_processed_total or webhook_signals_processed_total{webhook="a"}`,
-    );
-  if (!METRIC_NAME.test(name)) throw bad();
-  if (brace < 0) return { name, labels: new Map() };
-  if (!selector.trimEnd().endsWith('}')) throw bad();
   try {
-    return { name, labels: parseLabels(selector.slice(brace + 1, selector.trimEnd().length - 1), selector) };
-  } catch {
-    throw bad();
+    return parseSelector(selector);
+  } catch (err) {
+    throw new ProcessedCountError(`PROCESSED_COUNT_METRIC=${(err as Error).message}`);
   }
 }
 
 /**
- * Sums every series of the selected metric whose labels include the selector's labels:
- * a bare name adds up all its series (e.g. one per webhook or per worker process).
+ * The count in a Prometheus text page: the series the selector names, added up (one rule for
+ * the whole pack: webhook-stress-common prometheus-text.ts).
  */
 export function countFromPrometheus(text: string, selector: string): number {
-  const wanted = parseSeriesSelector(selector);
-  let total = 0;
-  let matched = 0;
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim();
-    if (line === '' || line.startsWith('#') || !line.startsWith(wanted.name)) continue;
-    const rest = line.slice(wanted.name.length);
-    let labels = new Map<string, string>();
-    let valuePart = rest;
-    if (rest.startsWith('{')) {
-      const close = rest.lastIndexOf('}');
-      if (close < 0) continue;
-      labels = parseLabels(rest.slice(1, close), wanted.name);
-      valuePart = rest.slice(close + 1);
-    } else if (!/^\s/.test(rest)) {
-      continue; // another metric whose name starts with this one (e.g. `_created`)
-    }
-    if (![...wanted.labels].every(([k, v]) => labels.get(k) === v)) continue;
-    const value = Number(valuePart.trim().split(/\s+/)[0]);
-    if (!Number.isFinite(value)) {
-      throw new ProcessedCountError(`the value of ${line.slice(0, 120)} is not a number`);
-    }
-    total += value;
-    matched += 1;
-  }
-  if (matched === 0) throw new ProcessedCountError(`no series matches ${selector}`);
+  const total = sumSeries(text, parseSeriesSelector(selector));
+  if (total === undefined) throw new ProcessedCountError(`no series matches ${selector}`);
+  if (!Number.isFinite(total)) throw new ProcessedCountError(`the value of ${selector} is not a number`);
   return total;
 }
 

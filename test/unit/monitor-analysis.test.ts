@@ -11,7 +11,7 @@ import {
   medianPairwiseSlope,
   tQuantile975,
 } from '../../plugins/server-monitor/analysis.ts';
-import { parsePrometheus } from '../../plugins/server-monitor/remote-source.ts';
+import { remoteFigures } from '../../plugins/server-monitor/remote-source.ts';
 
 const MB = 1024 * 1024;
 const series = (f: (i: number) => number, n = 60) =>
@@ -175,10 +175,26 @@ describe('cpu', () => {
 
 describe('prometheus text', () => {
   it('reads the process metrics, labels and comments ignored', () => {
-    const values = parsePrometheus(
-      '# HELP x\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.2345e+08\nprocess_cpu_seconds_total{job="a"} 12.5\n',
+    const values = remoteFigures(
+      '# HELP process_resident_memory_bytes Resident memory.\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.2345e+08\nprocess_cpu_seconds_total{job="a"} 12.5\n',
     );
-    assert.equal(values.get('process_resident_memory_bytes'), 123450000);
-    assert.equal(values.get('process_cpu_seconds_total'), 12.5);
+    assert.equal(values.rss, 123450000);
+    assert.equal(values.cpuSeconds, 12.5);
+    assert.equal(values.startTimeSeconds, undefined);
+  });
+
+  it('adds up memory and CPU over the series of several processes, the same rule as the oracle; the latest start time', () => {
+    const values = remoteFigures(
+      [
+        'process_resident_memory_bytes{pid="1"} 100',
+        'process_resident_memory_bytes{pid="2"} 50',
+        'process_cpu_seconds_total{pid="1"} 1',
+        'process_cpu_seconds_total{pid="2"} 2',
+        'process_start_time_seconds{pid="1"} 1000',
+        'process_start_time_seconds{pid="2"} 1200',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(values, { rss: 150, cpuSeconds: 3, startTimeSeconds: 1200 });
   });
 });
