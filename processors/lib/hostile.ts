@@ -51,9 +51,14 @@ export function hostileRequest(
     case 'stale_ts':
       return { ...base, nowS: legit.nowS - opts.staleAgeS };
     case 'oversized': {
+      // Exactly oversizedBytes long (the default is one byte past nginx's 1 MiB client_max_body_size):
+      // the comment is padded by what the rest of the JSON leaves.
       const signal = JSON.parse(legit.body) as Record<string, unknown>;
-      const padding = Math.max(0, opts.oversizedBytes - Buffer.byteLength(legit.body) - 16);
-      return { ...base, body: JSON.stringify({ ...signal, comment: 'x'.repeat(padding) }) };
+      const rest = Buffer.byteLength(JSON.stringify({ ...signal, comment: '' }));
+      return {
+        ...base,
+        body: JSON.stringify({ ...signal, comment: 'x'.repeat(Math.max(0, opts.oversizedBytes - rest)) }),
+      };
     }
     case 'malformed':
       // Valid signature over invalid JSON: the body check, not the signature check, must reject it.
