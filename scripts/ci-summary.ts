@@ -5,9 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Verdict } from 'webhook-stress-report';
 import { markdownSummary } from './lib/markdown-summary.ts';
-import { SUITE } from './lib/suite-order.ts';
+import { loadRegistry } from './lib/registry.ts';
 
-function newestPerScenario(dir: string): Verdict[] {
+function newestPerScenario(dir: string, suite: string[]): Verdict[] {
   const newest = new Map<string, Verdict>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.verdict.json'))) {
     const verdict = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Verdict;
@@ -16,8 +16,8 @@ function newestPerScenario(dir: string): Verdict[] {
   }
   // Suite order first, then any other scenario by name.
   const rank = (name: string) => {
-    const i = (SUITE as readonly string[]).indexOf(name);
-    return i === -1 ? SUITE.length : i;
+    const i = suite.indexOf(name);
+    return i === -1 ? suite.length : i;
   };
   return [...newest.values()].sort(
     (a, b) => rank(a.scenario) - rank(b.scenario) || a.scenario.localeCompare(b.scenario),
@@ -29,4 +29,5 @@ if (!existsSync(dir)) {
   console.error(`ci-summary: no reports folder ${dir}; give the folder npm run stress wrote (--reports-dir)`);
   process.exit(2);
 }
-process.stdout.write(markdownSummary(newestPerScenario(dir)));
+const suite = (await loadRegistry()).map((s) => s.name);
+process.stdout.write(markdownSummary(newestPerScenario(dir, suite)));

@@ -1,6 +1,6 @@
 // Hostile requests mixed into legitimate load (scenarios/hostile.yml): each class is one
 // thing an attacker or a broken sender does. Pure: what to send is decided here, the hook
-// in webhook.ts only signs and addresses it.
+// in processors/hostile.ts only signs and addresses it.
 import type { SigningScheme } from './signing.ts';
 
 export const HOSTILE_CLASSES = [

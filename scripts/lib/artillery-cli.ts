@@ -2,11 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../../reference-server/launch.ts';
-import { privateProcessor } from './private-processor.ts';
 
 export const ARTILLERY = path.join(ROOT, 'node_modules/artillery/bin/run');
-// Inside the checkout, so a bundled processor still resolves the workspace packages.
-const RUNS_DIR = path.join(ROOT, '.runs');
 
 export interface ArtilleryOptions {
   target?: string | undefined;
@@ -23,8 +20,7 @@ export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}):
   const args = [ARTILLERY, 'run'];
   if (opts.outputJson) args.push('--output', opts.outputJson);
   if (opts.target) args.push('--target', opts.target);
-  const processor = privateProcessor(path.resolve(ROOT, scenarioFile), opts.overrides, RUNS_DIR);
-  if (processor.overrides) args.push('--overrides', processor.overrides);
+  if (opts.overrides) args.push('--overrides', opts.overrides);
   args.push(scenarioFile);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -37,10 +33,5 @@ export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}):
     child.stdout?.on('data', (c: Buffer) => forward(c.toString()));
     child.stderr?.on('data', (c: Buffer) => forward(c.toString()));
   }
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      processor.remove();
-      resolve(code);
-    }),
-  );
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }

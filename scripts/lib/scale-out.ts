@@ -1,7 +1,7 @@
 // Local scale-out: N artillery processes at once against one target, each with 1/N of a
 // scenario's arrivals, the same seed and the same shared-signal instant; generator 0
 // samples the server. Their --output files (with sketches) are merged afterwards. They run
-// side by side because runArtillery gives each run a processor entry of its own (.runs/).
+// side by side: each scenario's processor is built JavaScript, which Artillery loads as it is.
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -139,7 +139,7 @@ describe('publish-metrics to a real Prometheus Pushgateway', () => {
     const scenario = parse(readFileSync(path.join(ROOT, 'scenarios/hft.yml'), 'utf8')) as {
       config: { processor: string; plugins: Record<string, unknown>; phases: unknown };
     };
-    scenario.config.processor = path.join(ROOT, 'processors/webhook.ts');
+    scenario.config.processor = path.join(ROOT, 'dist/processors/hft.js');
     scenario.config.plugins = { ...OVERRIDES.config.plugins, ...scenario.config.plugins };
     scenario.config.phases = SHORT_PHASE;
     const dir = mkdtempSync(path.join(tmpdir(), 'pack-publish-first-'));

@@ -23,8 +23,6 @@ import { sumPeriods } from '../../packages/report/measured-values.ts';
 import { publicSettings } from '../../packages/report/run-data.ts';
 import type { RunData } from '../../packages/report/run-format.ts';
 import { scalePhases } from '../../scripts/lib/scale-phases.ts';
-import { SUITE, selectScenarios, stopsSuite } from '../../scripts/lib/suite-order.ts';
-import { summaryRow } from '../../scripts/lib/suite-summary.ts';
 
 describe('requested rate from phases', () => {
   const phases = [{ arrivalCount: 100, duration: 1 }, { pause: 2 }, { arrivalRate: 10, rampTo: 30, duration: 10 }];
@@ -104,85 +102,6 @@ describe('suite', () => {
     assert.deepEqual(scalePhases([{ arrivalCount: 20, duration: '10ms' }], 2, 2), [
       { arrivalCount: 20, duration: '10ms' },
     ]);
-  });
-
-  it('selects scenarios in the guide order and rejects unknown ones', () => {
-    assert.deepEqual(selectScenarios('idempotency,hft'), ['hft', 'idempotency']);
-    assert.throws(() => selectScenarios('hft,soak'), /unknown scenario "soak"/);
-  });
-
-  it('runs the preflight first and stops only when it fails', () => {
-    assert.equal(SUITE[0], 'preflight');
-    assert.deepEqual(selectScenarios('hostile,preflight'), ['preflight', 'hostile']);
-    assert.equal(stopsSuite('preflight', 1), true);
-    assert.equal(stopsSuite('preflight', 0), false);
-    assert.equal(stopsSuite('hft', 1), false);
-  });
-
-  it('shows the share of hostile requests rejected over every class', () => {
-    const counters = {
-      'webhook.sent': 35,
-      'hostile.forged_sig.sent': 5,
-      'hostile.forged_sig.rejected': 5,
-      'hostile.malformed.sent': 5,
-      'hostile.malformed.rejected': 0,
-      'hostile.stale_ts.not_applicable': 1,
-    };
-    const row = summaryRow({ scenario: 'hostile', exitCode: 1, verdict: undefined, counters, responseTime: {} });
-    assert.equal(row.hostileRejectedPct, '50.0 %');
-    assert.equal(row.lateSignals, '-');
-    const late = { 'order.late_sent': 5, 'order.late_accepted': 5, 'order.late_rejected': 0 };
-    assert.equal(
-      summaryRow({ scenario: 'out-of-order', exitCode: 0, verdict: undefined, counters: late, responseTime: {} })
-        .lateSignals,
-      '5 accepted, 0 rejected',
-    );
-    assert.equal(
-      summaryRow({ scenario: 'hft', exitCode: 0, verdict: undefined, counters: {}, responseTime: {} })
-        .hostileRejectedPct,
-      '-',
-    );
-  });
-
-  it('summarises a run in the guide terms; a run without verdict is a failure', () => {
-    const row = summaryRow({
-      scenario: 'hft',
-      exitCode: 0,
-      verdict: undefined,
-      counters: { 'webhook.sent': 100, 'webhook.as_expected': 97, 'webhook.rate_limited': 3 },
-      responseTime: { mean: 2.345, p95: 4 },
-    });
-    assert.equal(row.result, 'FAIL');
-    assert.equal(row.successPct, '97.0 %');
-    assert.equal(row.rateLimitedPct, '3.0 %');
-    assert.equal(row.processed, '-');
-    assert.equal(row.neighboursPct, '-');
-    assert.deepEqual(row.failedGates, ['the run ended without a verdict (exit 0)']);
-  });
-
-  it("shows exactly-once as executions of expected, and the neighbours' accepted share", () => {
-    const row = summaryRow({
-      scenario: 'noisy-neighbour',
-      exitCode: 0,
-      verdict: undefined,
-      counters: {
-        'webhook.executions': 3,
-        'webhook.expected_executions': 3,
-        'neighbours.sent': 160,
-        'neighbours.accepted': 152,
-      },
-      responseTime: undefined,
-    });
-    assert.equal(row.processed, '3 of 3');
-    assert.equal(row.neighboursPct, '95.0 %');
-    const burst = summaryRow({
-      scenario: 'burst',
-      exitCode: 0,
-      verdict: undefined,
-      responseTime: undefined,
-      counters: { 'webhook.executions': 1, 'webhook.expected_executions': 0 },
-    });
-    assert.equal(burst.processed, '1');
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { GateResult } from 'webhook-stress-report';
 import { renderJunit } from '../../packages/report/junit.ts';
 import { gateMark, invalidReason, validityAdvice } from '../../packages/report/validity.ts';
-import { summaryRow } from '../../scripts/lib/suite-summary.ts';
+import { GUIDE_COLUMNS, summaryRow } from '../../scripts/lib/suite-summary.ts';
 
 const spread = (ms: number): GateResult => ({
   expression: 'burst.dispatch_spread_ms.max <= 5',
@@ -45,20 +45,23 @@ describe('validity gates', () => {
     assert.match(xml, /tests="2" failures="0" errors="1"/);
     assert.match(xml, /<error message="run invalid: burst.dispatch_spread_ms.max &#60;= 5/);
     assert.match(xml, /<skipped message="not judged: the run is invalid"\/>/);
-    const row = summaryRow({
-      scenario: 'rate-limit',
-      exitCode: 1,
-      verdict: {
+    const row = summaryRow(
+      {
         scenario: 'rate-limit',
-        finishedAt: '',
-        passed: false,
-        invalid: 'spread too wide',
-        gates: [spread(7.8), band],
-        files: { html: '', junit: '' },
+        exitCode: 1,
+        verdict: {
+          scenario: 'rate-limit',
+          finishedAt: '',
+          passed: false,
+          invalid: 'spread too wide',
+          gates: [spread(7.8), band],
+          files: { html: '', junit: '' },
+        },
+        counters: {},
+        responseTime: undefined,
       },
-      counters: {},
-      responseTime: undefined,
-    });
+      GUIDE_COLUMNS,
+    );
     assert.equal(row.result, 'INVALID');
     assert.deepEqual(row.failedGates, ['not judged: spread too wide']);
   });

@@ -1,0 +1,24 @@
+// The hooks every scenario's YAML may name, bound to the scenario's own counters: each
+// processor module spreads these into its exports beside the hooks of its own.
+import type { Context, Done, Events } from './artillery.ts';
+import { CORE_COUNTERS } from './metrics.ts';
+import { recordOutcome, recordTransportError } from './outcome.ts';
+import { createPicker, provisionCredentials, removeProvisionedWebhooks } from './pool.ts';
+import type { ScenarioModule } from './scenario.ts';
+import { signSignal } from './sender.ts';
+
+export function coreHooks(scenario: ScenarioModule) {
+  const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters]);
+  return {
+    provisionCredentials,
+    removeProvisionedWebhooks,
+    /** beforeScenario: one webhook of the pool for this virtual user, and every counter at 0. */
+    pickWebhook(context: Context, events: Events, done: Done): void {
+      pickFrom(context, events, done);
+    },
+    signSignal,
+    recordOutcome,
+    recordTransportError,
+    pickFrom,
+  };
+}
