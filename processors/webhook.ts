@@ -27,7 +27,7 @@ import {
 import { parseRetrySchedule } from './lib/retry-schedule.ts';
 import { readSettings, type Settings, SettingsError } from './lib/settings.ts';
 import { createSignalGenerator, type Signal, sharedSignal } from './lib/signals.ts';
-import { type SignatureParts, signRequest } from './lib/signing.ts';
+import { type SignatureParts, type SigningKey, signingKey, signRequest } from './lib/signing.ts';
 import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook-choice.ts';
 
 interface Context {
@@ -291,18 +291,23 @@ export async function waitRetryDelay(context: Context): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, Number(context.vars.$loopElement ?? 0) * 1000));
 }
 
-/** Signs `body` (no signature when `secret` is undefined) and addresses `token`'s webhook. */
+/** The key this virtual user's webhook signs with (its secret was validated for the scheme at start). */
+function webhookKey(context: Context): SigningKey {
+  return signingKey(settings.scheme, String(context.vars.webhookSecret));
+}
+
+/** Signs `body` (no signature when `key` is undefined) and addresses `token`'s webhook. */
 function address(
   params: RequestParams,
   context: Context,
   body: string,
-  sender: { secret: string | undefined; token: string; nowMs: number; nowS?: number; eventId?: string },
+  sender: { key: SigningKey | undefined; token: string; nowMs: number; nowS?: number; eventId?: string },
 ): void {
   const { nowMs, eventId } = sender;
   const signed: SignatureParts =
-    sender.secret === undefined
+    sender.key === undefined
       ? { headers: {}, query: {} }
-      : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
+      : signRequest(sender.key, Buffer.from(body, 'utf8'), {
           nowS: sender.nowS ?? Math.floor(nowMs / 1000),
           messageId: eventId ?? `msg_${nowMs.toString(36)}${Math.random().toString(36).slice(2, 10)}`,
           plainHeader: settings.plainHeader,
@@ -325,7 +330,7 @@ function address(
 export function signSignal(params: RequestParams, context: Context, events: Events, done: Done): void {
   const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(signals.next(Date.now()));
   address(params, context, body, {
-    secret: String(context.vars.webhookSecret),
+    key: webhookKey(context),
     token: String(context.vars.webhookToken),
     nowMs: Date.now(),
     eventId: context.vars.eventId as string | undefined,
@@ -586,7 +591,7 @@ function hostileHook(hostile: HostileClass) {
       hostile,
       {
         body: JSON.stringify(signals.next(nowMs)),
-        secret: String(context.vars.webhookSecret),
+        key: webhookKey(context),
         token: String(context.vars.webhookToken),
         nowS: Math.floor(nowMs / 1000),
       },
@@ -657,7 +662,7 @@ export function sendOlderSignal(params: RequestParams, context: Context, events:
   const older = signals.next(Date.parse(newest.timestamp) - settings.outOfOrder.lagS * 1000);
   const nowMs = Date.now();
   address(params, context, JSON.stringify({ ...older, symbol: newest.symbol }), {
-    secret: String(context.vars.webhookSecret),
+    key: webhookKey(context),
     token: String(context.vars.webhookToken),
     nowMs,
   });
