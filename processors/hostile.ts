@@ -10,7 +10,7 @@ import { recordOutcome } from './core/outcome.ts';
 import { webhookUrl } from './core/pool.ts';
 import { rt } from './core/runtime.ts';
 import { defineScenario } from './core/scenario.ts';
-import { address } from './core/sender.ts';
+import { address, webhookKey } from './core/sender.ts';
 import {
   appliesTo,
   HOSTILE_CLASSES,
@@ -85,7 +85,7 @@ function hostileHook(hostile: HostileClass) {
       hostile,
       {
         body: JSON.stringify(signals.next(nowMs)),
-        secret: String(context.vars.webhookSecret),
+        key: webhookKey(context),
         token: String(context.vars.webhookToken),
         nowS: Math.floor(nowMs / 1000),
       },

@@ -5,7 +5,7 @@ import type { Context, Done, Events, SignalRequest, SignalResponse } from './cor
 import { coreHooks } from './core/hooks.ts';
 import { rt } from './core/runtime.ts';
 import { defineScenario } from './core/scenario.ts';
-import { address, signSignal } from './core/sender.ts';
+import { address, signSignal, webhookKey } from './core/sender.ts';
 import type { Signal } from './lib/signals.ts';
 
 export const METRICS = {
@@ -49,7 +49,7 @@ export function sendOlderSignal(params: SignalRequest, context: Context, events:
   const newest = context.vars.newestSignal as Signal;
   const older = signals.next(Date.parse(newest.timestamp) - settings.outOfOrder.lagS * 1000);
   address(params, context, JSON.stringify({ ...older, symbol: newest.symbol }), {
-    secret: String(context.vars.webhookSecret),
+    key: webhookKey(context),
     token: String(context.vars.webhookToken),
     nowMs: Date.now(),
   });

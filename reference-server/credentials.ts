@@ -1,6 +1,8 @@
 // Stateless credentials, derived from one server key like signed session tokens:
 // any worker process given the same key can check a session and find a webhook's
-// secret without shared storage (the --workers mode shares no memory).
+// secret without shared storage (the --workers mode shares no memory). A secret is a Standard
+// Webhooks one (whsec_ and base64 of 32 bytes), which every scheme can use: the HMAC schemes
+// take its text as their key (Stripe's own secrets look like this), Standard Webhooks decodes it.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface WebhookCredentials {
@@ -18,6 +20,7 @@ export interface CredentialAuthority {
 
 export function createCredentialAuthority(key: string): CredentialAuthority {
   const mac = (purpose: string, value: string) => createHmac('sha256', key).update(`${purpose}:${value}`).digest('hex');
+  const secretOf = (token: string) => `whsec_${createHmac('sha256', key).update(`secret:${token}`).digest('base64')}`;
   const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
   return {
     issueSession() {
@@ -31,12 +34,12 @@ export function createCredentialAuthority(key: string): CredentialAuthority {
     issueWebhook() {
       const id = randomBytes(8).toString('hex');
       const token = `${id}${mac('webhook', id).slice(0, 16)}`;
-      return { token, secret: mac('secret', token) };
+      return { token, secret: secretOf(token) };
     },
     secretFor(token) {
       const id = token.slice(0, 16);
       if (token.length !== 32 || !same(token.slice(16), mac('webhook', id).slice(0, 16))) return undefined;
-      return mac('secret', token);
+      return secretOf(token);
     },
   };
 }

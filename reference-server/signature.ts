@@ -23,9 +23,19 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-// The spec and its library: base64 after an optional `whsec_` prefix.
-function standardWebhooksKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+/**
+ * The spec and its library: standard base64 (padded or not) after an optional `whsec_` prefix,
+ * decoding to 24-64 bytes; undefined otherwise. Strict as the official library's decoder, never
+ * Node's lenient one, which stops at `=` and skips bad characters (`secret + "-forged"` would be
+ * the same key).
+ */
+function standardWebhooksKey(secret: string): Buffer | undefined {
+  const text = secret.startsWith('whsec_') ? secret.slice(6) : secret;
+  const data = text.replace(/={1,2}$/, '');
+  const padded = data.length !== text.length;
+  if (!/^[A-Za-z0-9+/]+$/.test(data) || data.length % 4 === 1 || (padded && text.length % 4 !== 0)) return undefined;
+  const key = Buffer.from(data, 'base64');
+  return key.length >= 24 && key.length <= 64 ? key : undefined;
 }
 
 function withinTolerance(timestampS: string, nowMs: number, toleranceS: number): boolean {
@@ -90,8 +100,10 @@ export function verifyRequest(
     const id = header(headers, 'webhook-id') ?? '';
     const ts = header(headers, 'webhook-timestamp') ?? '';
     if (!withinTolerance(ts, nowMs, toleranceS)) return { ok: false, reason: 'webhook-timestamp outside tolerance' };
+    const key = standardWebhooksKey(secret);
+    if (!key) return { ok: false, reason: "the webhook's secret is not a Standard Webhooks key" };
     const signed = Buffer.concat([Buffer.from(`${id}.${ts}.`), rawBody]);
-    const expected = `v1,${hmac(standardWebhooksKey(secret), signed, 'base64')}`;
+    const expected = `v1,${hmac(key, signed, 'base64')}`;
     const matches = standard.split(' ').some((candidate) => sameText(candidate, expected));
     return matches ? { ok: true, scheme: 'standard' } : { ok: false, reason: 'bad webhook-signature' };
   }

@@ -1,21 +1,26 @@
 // Sends a signal as the sender would: the exact bytes signed under the scheme, the delivery
 // named as the scheme names deliveries (processors/lib/delivery.ts), the webhook addressed.
 import { type Delivery, deliveryHeaders, newDeliveryId } from '../lib/delivery.ts';
-import { type SignatureParts, signRequest } from '../lib/signing.ts';
+import { type SignatureParts, type SigningKey, signingKey, signRequest } from '../lib/signing.ts';
 import type { Context, Done, Events, SignalRequest } from './artillery.ts';
 import { WEBHOOK } from './metrics.ts';
 import { webhookUrl } from './pool.ts';
 import { rt } from './runtime.ts';
 
 export interface Sender {
-  /** The secret to sign with; undefined sends no signature at all. */
-  secret: string | undefined;
+  /** The key to sign with; undefined sends no signature at all. */
+  key: SigningKey | undefined;
   token: string;
   nowMs: number;
   /** A signed timestamp other than now (a stale one). */
   nowS?: number;
   /** The delivery the flow holds (a copy, a retry); without one, a fresh delivery. */
   delivery?: Delivery;
+}
+
+/** The key this virtual user's webhook signs with (its secret was validated for the scheme at start). */
+export function webhookKey(context: Context): SigningKey {
+  return signingKey(rt().settings.scheme, String(context.vars.webhookSecret));
 }
 
 export function freshDelivery(providerRetry = false, atS?: number): Delivery {
@@ -27,9 +32,9 @@ export function address(params: SignalRequest, context: Context, body: string, s
   const { settings } = rt();
   const delivery = sender.delivery ?? freshDelivery();
   const signed: SignatureParts =
-    sender.secret === undefined
+    sender.key === undefined
       ? { headers: {}, query: {} }
-      : signRequest(settings.scheme, sender.secret, Buffer.from(body, 'utf8'), {
+      : signRequest(sender.key, Buffer.from(body, 'utf8'), {
           nowS: sender.nowS ?? delivery.atS ?? Math.floor(sender.nowMs / 1000),
           messageId: delivery.id,
           plainHeader: settings.plainHeader,
@@ -52,7 +57,7 @@ export function signSignal(params: SignalRequest, context: Context, events: Even
   const body = (context.vars.signalBody as string | undefined) ?? JSON.stringify(rt().signals.next(Date.now()));
   const delivery = context.vars.delivery as Delivery | undefined;
   address(params, context, body, {
-    secret: String(context.vars.webhookSecret),
+    key: webhookKey(context),
     token: String(context.vars.webhookToken),
     nowMs: Date.now(),
     ...(delivery ? { delivery } : {}),

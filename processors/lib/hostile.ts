@@ -1,7 +1,7 @@
 // Hostile requests mixed into legitimate load (scenarios/hostile.yml): each class is one
 // thing an attacker or a broken sender does. Pure: what to send is decided here, the hook
 // in processors/hostile.ts only signs and addresses it.
-import type { SigningScheme } from './signing.ts';
+import { forgedKey, type SigningKey, type SigningScheme } from './signing.ts';
 
 export const HOSTILE_CLASSES = [
   'forged_sig',
@@ -30,8 +30,8 @@ export interface HostileOptions {
 
 export interface HostileRequest {
   body: string;
-  /** The secret to sign with; undefined sends no signature at all. */
-  secret: string | undefined;
+  /** The key to sign with; undefined sends no signature at all. */
+  key: SigningKey | undefined;
   nowS: number;
   token: string;
 }
@@ -39,15 +39,16 @@ export interface HostileRequest {
 /** What to send for one hostile class, derived from a legitimate signal body and its webhook. */
 export function hostileRequest(
   hostile: HostileClass,
-  legit: { body: string; secret: string; token: string; nowS: number },
+  legit: { body: string; key: SigningKey; token: string; nowS: number },
   opts: HostileOptions,
 ): HostileRequest {
-  const base: HostileRequest = { body: legit.body, secret: legit.secret, nowS: legit.nowS, token: legit.token };
+  const base: HostileRequest = { body: legit.body, key: legit.key, nowS: legit.nowS, token: legit.token };
   switch (hostile) {
     case 'forged_sig':
-      return { ...base, secret: `${legit.secret}-forged` };
+      // From the key bytes, not the secret's text: `${secret}-forged` is the real key to a lenient base64 decoder.
+      return { ...base, key: forgedKey(legit.key) };
     case 'missing_sig':
-      return { ...base, secret: undefined };
+      return { ...base, key: undefined };
     case 'stale_ts':
       return { ...base, nowS: legit.nowS - opts.staleAgeS };
     case 'oversized': {

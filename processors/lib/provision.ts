@@ -2,6 +2,7 @@
 // Paths, body encoding and answer fields come from Settings, because receivers differ.
 import { targetUrl } from 'webhook-stress-common';
 import type { Settings } from './settings.ts';
+import { secretProblem } from './signing.ts';
 
 export interface WebhookCredentials {
   token: string;
@@ -90,6 +91,13 @@ export async function createWebhook(
   if (typeof token !== 'string' || typeof secret !== 'string') {
     throw new ProvisionError(
       `webhook creation answer lacks "${tokenField}" or "${secretField}": set WEBHOOK_TOKEN_FIELD and WEBHOOK_SECRET_FIELD`,
+    );
+  }
+  // Before any load, as for WEBHOOK_SECRET: every request would be signed with the wrong key (never shown).
+  const problem = secretProblem(settings.scheme, secret);
+  if (problem !== undefined) {
+    throw new ProvisionError(
+      `the webhook secret created at ${path} (field "${secretField}") cannot be used with SIGNING_SCHEME=${settings.scheme}: it ${problem}; check that WEBHOOK_SECRET_FIELD names the signing secret and SIGNING_SCHEME the scheme the server verifies (the secret is not shown)`,
     );
   }
   return { token, secret };

@@ -4,7 +4,7 @@ import { reprocessAfterTtlByDefault } from './delivery.ts';
 import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
 import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
-import { SIGNING_SCHEMES, type SigningScheme } from './signing.ts';
+import { SIGNING_SCHEMES, type SigningScheme, STANDARD_KEY_BYTES, secretProblem } from './signing.ts';
 
 export interface Settings {
   baseUrl: string | undefined;
@@ -119,7 +119,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   throw new SettingsError(`${name}="${raw}" is not true or false`);
 }
 
-function credentials(env: Env): Settings['credentials'] {
+function credentials(env: Env, scheme: SigningScheme): Settings['credentials'] {
   const tokens = list(env.WEBHOOK_TOKEN);
   const secrets = list(env.WEBHOOK_SECRET);
   if (tokens.length === 0 && secrets.length === 0) return [];
@@ -128,6 +128,19 @@ function credentials(env: Env): Settings['credentials'] {
       `WEBHOOK_TOKEN has ${tokens.length} value(s) but WEBHOOK_SECRET has ${secrets.length}; give one secret per token (comma-separated), or unset both to provision webhooks automatically`,
     );
   }
+  // Before any load: a secret the scheme cannot use would sign every request wrongly (never shown).
+  secrets.forEach((secret, i) => {
+    const problem = secretProblem(scheme, secret);
+    if (problem === undefined) return;
+    const which = secrets.length > 1 ? `WEBHOOK_SECRET (value ${i + 1} of ${secrets.length})` : 'WEBHOOK_SECRET';
+    const fix =
+      scheme === 'standard'
+        ? `set it to the endpoint's signing secret as the sender shows it (whsec_ then base64 of ${STANDARD_KEY_BYTES.min} to ${STANDARD_KEY_BYTES.max} bytes), or SIGNING_SCHEME to the scheme your receiver verifies`
+        : "set it to the webhook's secret";
+    throw new SettingsError(
+      `${which} cannot be used with SIGNING_SCHEME=${scheme}: it ${problem}; ${fix} (the secret is not shown)`,
+    );
+  });
   return tokens.map((token, i) => ({ token, secret: secrets[i] ?? '' }));
 }
 
@@ -250,7 +263,7 @@ export function readSettings(env: Env): Settings {
   const scheme = oneOf(env, 'SIGNING_SCHEME', SIGNING_SCHEMES, 'plain');
   return {
     baseUrl: baseUrl(env),
-    credentials: credentials(env),
+    credentials: credentials(env, scheme),
     scheme,
     plainHeader: env.SIGNATURE_HEADER || 'X-Signature',
     login: {

@@ -1,12 +1,16 @@
 // Bad input ends the run before load with one line that says what is wrong and what to do,
 // a non-zero exit, and no secret in the output; a verdict that cannot be written fails the run.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileStamp } from 'webhook-stress-common';
-import { freePort, processedCountEnv, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
+import { freePort, processedCountEnv, ROOT, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { runArtillery } from '../../scripts/lib/artillery-cli.ts';
 import { runScenario } from '../helpers/artillery.ts';
 
@@ -178,6 +182,84 @@ describe('clear errors', () => {
     assert.equal(run.code, 1);
     assert.equal(run.counters['webhook.not_found'], 20);
     assert.doesNotMatch(run.output, /Wr0ng-Webhook-Secret/);
+  });
+});
+
+describe('a secret the signing scheme cannot use: one line, exit 2, before any load, the secret never shown', () => {
+  const notBase64 = 'Plain-Text-Secret-42';
+  const tooShort = `whsec_${Buffer.from('sixteen byte key').toString('base64')}`;
+
+  it('WEBHOOK_SECRET that is not base64, SIGNING_SCHEME=standard', async () => {
+    const run = await runScenario('hostile', target.url, {
+      WEBHOOK_TOKEN: 'abc',
+      WEBHOOK_SECRET: notBase64,
+      SIGNING_SCHEME: 'standard',
+    });
+    assert.equal(run.code, 2, run.output);
+    assert.deepEqual(packErrors(run.output), [
+      "webhook-stress-pack: WEBHOOK_SECRET cannot be used with SIGNING_SCHEME=standard: it is not standard base64 after the optional whsec_ prefix: it has characters outside A-Z a-z 0-9 + / (URL-safe - and _, spaces and = inside are refused by the official library too); set it to the endpoint's signing secret as the sender shows it (whsec_ then base64 of 24 to 64 bytes), or SIGNING_SCHEME to the scheme your receiver verifies (the secret is not shown)",
+    ]);
+    assert.equal(run.counters['webhook.sent'] ?? 0, 0, 'no load');
+    assert.doesNotMatch(run.output, /Plain-Text-Secret-42/);
+  });
+
+  /** A server whose login works and whose created webhooks carry a 16-byte Standard Webhooks secret. */
+  async function shortSecretServer(): Promise<{ url: string; hits: string[]; close(): void }> {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(req.url === '/api/v1/auth/login' ? 200 : 201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(req.url === '/api/v1/auth/login' ? { access_token: 'at' } : { token: 'tok', secret: tooShort }),
+      );
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { url, hits, close: () => server.close() };
+  }
+  const provisioned =
+    'the webhook secret created at /api/v1/webhooks/ (field "secret") cannot be used with SIGNING_SCHEME=standard: it decodes to 16 bytes; the Standard Webhooks spec wants 24 to 64; check that WEBHOOK_SECRET_FIELD names the signing secret and SIGNING_SCHEME the scheme the server verifies (the secret is not shown)';
+
+  it('a secret the server provisioned, in a scenario', async () => {
+    const server = await shortSecretServer();
+    try {
+      const run = await runScenario('hostile', server.url, { SIGNING_SCHEME: 'standard', SERVER_MONITOR: 'off' });
+      assert.equal(run.code, 2, run.output);
+      assert.deepEqual(packErrors(run.output), [`webhook-stress-pack: ${provisioned}`]);
+      assert.deepEqual(server.hits, ['POST /api/v1/auth/login', 'POST /api/v1/webhooks/'], 'nothing sent to a webhook');
+      assert.ok(!run.output.includes(tooShort));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a secret the server provisioned, in npm run stress (provisioned once for the suite)', async () => {
+    const server = await shortSecretServer();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'suite-secret-'));
+      const child = spawn(
+        process.execPath,
+        ['scripts/stress.ts', '--target', server.url, '--scheme', 'standard', '--reports-dir', dir],
+        { cwd: ROOT, env: { ...process.env, SERVER_MONITOR: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      const [code] = (await once(child, 'close')) as [number | null];
+      rmSync(dir, { recursive: true, force: true });
+      assert.equal(code, 2, output);
+      assert.deepEqual(output.trim().split('\n'), [`stress: ${provisioned}`]);
+      // One webhook was created before its secret was seen: no scenario ran.
+      assert.deepEqual(server.hits, ['POST /api/v1/auth/login', 'POST /api/v1/webhooks/']);
+    } finally {
+      server.close();
+    }
   });
 });
 

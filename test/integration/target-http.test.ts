@@ -34,7 +34,7 @@ async function provision(): Promise<{ token: string; secret: string }> {
 function send(token: string, secret: string, body: string) {
   return fetch(`${target.url}/api/v1/webhooks/${token}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': signPlain(secret, Buffer.from(body)) },
+    headers: { 'content-type': 'application/json', 'x-signature': signPlain(Buffer.from(secret), Buffer.from(body)) },
     body,
   });
 }
@@ -127,7 +127,10 @@ describe('processed counter (the exactly-once oracle)', () => {
         const before = await processedTotal(server.url);
         for (let i = 0; i < 12; i++) {
           const body = `{"action":"BUY","signal_id":"count-${i}"}`;
-          const headers = { 'content-type': 'application/json', 'x-signature': signPlain(secret, Buffer.from(body)) };
+          const headers = {
+            'content-type': 'application/json',
+            'x-signature': signPlain(Buffer.from(secret), Buffer.from(body)),
+          };
           const url = `${server.url}/api/v1/webhooks/${token}`;
           assert.equal((await request(url, { method: 'POST', headers, body })).status, 200);
           // A replay on the same worker is not counted (duplicates across workers are, as in any unshared store).

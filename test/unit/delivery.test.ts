@@ -13,7 +13,7 @@ import {
 } from '../../processors/lib/delivery.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
 import { createSignalGenerator, streamSeed } from '../../processors/lib/signals.ts';
-import { SIGNING_SCHEMES, signRequest } from '../../processors/lib/signing.ts';
+import { SIGNING_SCHEMES, signingKey, signRequest } from '../../processors/lib/signing.ts';
 
 const first: Delivery = { id: 'd1', atS: undefined, attempt: 0, providerRetry: false };
 
@@ -55,7 +55,11 @@ describe('delivery identity', () => {
     const body = Buffer.from('{"action":"BUY"}');
     const atS = Math.floor(Date.now() / 1000);
     const copies = Array.from({ length: 3 }, () =>
-      signRequest('standard', secret, body, { nowS: atS, messageId: 'msg_same', plainHeader: 'X-Signature' }),
+      signRequest(signingKey('standard', secret), body, {
+        nowS: atS,
+        messageId: 'msg_same',
+        plainHeader: 'X-Signature',
+      }),
     );
     assert.deepEqual(copies[1], copies[0]);
     assert.deepEqual(copies[2], copies[0]);

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appliesTo, hostileRequest, isRejection, parseHostileStatuses } from '../../processors/lib/hostile.ts';
+import { forgedKey, signingKey } from '../../processors/lib/signing.ts';
 
+// A Standard Webhooks secret whose text plus "-forged" a lenient base64 decoder reads as the same key.
+const whsec = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const legit = {
   body: JSON.stringify({ signal_id: 's-1', action: 'BUY', symbol: 'BTCUSDT', quantity: 1, price: 100 }),
-  secret: 'whsec-secret',
+  key: signingKey('standard', whsec),
   token: 'tok123',
   nowS: 1_800_000_000,
 };
@@ -12,8 +15,11 @@ const opts = { staleAgeS: 600, oversizedBytes: 70_000 };
 
 describe('hostile requests', () => {
   it('changes only what its class attacks', () => {
-    assert.equal(hostileRequest('forged_sig', legit, opts).secret, 'whsec-secret-forged');
-    assert.equal(hostileRequest('missing_sig', legit, opts).secret, undefined);
+    assert.deepEqual(hostileRequest('forged_sig', legit, opts).key, forgedKey(legit.key));
+    assert.equal(hostileRequest('missing_sig', legit, opts).key, undefined);
+    for (const hostile of ['stale_ts', 'oversized', 'malformed', 'unknown_action', 'unknown_token'] as const) {
+      assert.equal(hostileRequest(hostile, legit, opts).key, legit.key, hostile);
+    }
     assert.equal(hostileRequest('stale_ts', legit, opts).nowS, legit.nowS - 600);
     const oversized = hostileRequest('oversized', legit, opts);
     assert.equal(Buffer.byteLength(oversized.body), 70_000);
@@ -26,6 +32,17 @@ describe('hostile requests', () => {
     for (const hostile of ['forged_sig', 'oversized', 'malformed', 'unknown_action', 'unknown_token'] as const) {
       assert.equal(hostileRequest(hostile, legit, opts).nowS, legit.nowS);
     }
+  });
+
+  it('forges from the key bytes: a key of the same length that no HMAC receiver can confuse with the real one', () => {
+    assert.equal(Buffer.from(`${whsec.slice(6)}-forged`, 'base64').equals(Buffer.alloc(32, 7)), true, 'the old trap');
+    const forged = hostileRequest('forged_sig', legit, opts).key;
+    assert.ok(forged && 'bytes' in forged && 'bytes' in legit.key);
+    assert.equal(forged.bytes.length, legit.key.bytes.length);
+    assert.ok(forged.bytes.every((b, i) => b !== (legit.key as { bytes: Buffer }).bytes[i]));
+    const sent = forgedKey(signingKey('query', 'tv-Secret-9'));
+    assert.deepEqual(sent, { scheme: 'query', text: 'uw-Tfdsfu-0' });
+    assert.deepEqual(forgedKey(signingKey('body-secret', '+/=-')), { scheme: 'body-secret', text: 'xxxx' });
   });
 
   it('sends a stale timestamp only where the scheme signs one', () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_TARGET, resolveTarget, targetUrl } from '../../packages/common/target.ts';
 import { readSettings, SettingsError } from '../../processors/lib/settings.ts';
+import { ROOT } from '../../reference-server/launch.ts';
 
 describe('settings from the environment', () => {
   it('defaults to the guide: plain HMAC header, JSON login, 10 req/s, 1 s TTL', () => {
@@ -29,6 +32,53 @@ describe('settings from the environment', () => {
     assert.throws(
       () => readSettings({ WEBHOOK_TOKEN: 't1,t2', WEBHOOK_SECRET: 'hunter2' }),
       (err: Error) => !err.message.includes('hunter2'),
+    );
+  });
+
+  it('refuses a WEBHOOK_SECRET the signing scheme cannot use, in one line that never shows it', () => {
+    const valid = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const cases: [string, string][] = [
+      [
+        'My-Plain-Text-Secret',
+        "WEBHOOK_SECRET cannot be used with SIGNING_SCHEME=standard: it is not standard base64 after the optional whsec_ prefix: it has characters outside A-Z a-z 0-9 + / (URL-safe - and _, spaces and = inside are refused by the official library too); set it to the endpoint's signing secret as the sender shows it (whsec_ then base64 of 24 to 64 bytes), or SIGNING_SCHEME to the scheme your receiver verifies (the secret is not shown)",
+      ],
+      [
+        `${valid},whsec_c2hvcnRrZXk=`,
+        "WEBHOOK_SECRET (value 2 of 2) cannot be used with SIGNING_SCHEME=standard: it decodes to 8 bytes; the Standard Webhooks spec wants 24 to 64; set it to the endpoint's signing secret as the sender shows it (whsec_ then base64 of 24 to 64 bytes), or SIGNING_SCHEME to the scheme your receiver verifies (the secret is not shown)",
+      ],
+    ];
+    for (const [secret, message] of cases) {
+      const env = {
+        WEBHOOK_TOKEN: secret.includes(',') ? 't1,t2' : 't1',
+        WEBHOOK_SECRET: secret,
+        SIGNING_SCHEME: 'standard',
+      };
+      assert.throws(
+        () => readSettings(env),
+        (err: Error) => err instanceof SettingsError && err.message === message,
+      );
+    }
+    // The same text is a fine secret for the schemes that use it as text.
+    for (const scheme of ['plain', 'github', 'stripe', 'slack', 'shopify', 'query', 'body-secret']) {
+      const s = readSettings({ WEBHOOK_TOKEN: 't1', WEBHOOK_SECRET: 'My-Plain-Text-Secret', SIGNING_SCHEME: scheme });
+      assert.equal(s.credentials[0]?.secret, 'My-Plain-Text-Secret');
+    }
+    assert.equal(
+      readSettings({ WEBHOOK_TOKEN: 't1', WEBHOOK_SECRET: valid, SIGNING_SCHEME: 'standard' }).scheme,
+      'standard',
+    );
+  });
+
+  it('the README quotes the line a 16-byte Standard Webhooks secret gets, word for word', () => {
+    const env = {
+      WEBHOOK_TOKEN: 't1',
+      WEBHOOK_SECRET: `whsec_${Buffer.alloc(16).toString('base64')}`,
+      SIGNING_SCHEME: 'standard',
+    };
+    assert.throws(
+      () => readSettings(env),
+      (err: Error) =>
+        readFileSync(path.join(ROOT, 'README.md'), 'utf8').includes(`webhook-stress-pack: ${err.message}\n`),
     );
   });
 

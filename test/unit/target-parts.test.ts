@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { SIGNING_SCHEMES, secretProblem } from '../../processors/lib/signing.ts';
+import { createCredentialAuthority } from '../../reference-server/credentials.ts';
 import { createAtomicStore, createRacyStore } from '../../reference-server/idempotency-store.ts';
 import { parseTargetArgs } from '../../reference-server/options.ts';
 import { createSlidingWindowLimiter } from '../../reference-server/rate-limiter.ts';
@@ -55,5 +58,19 @@ describe('target options', () => {
     assert.deepEqual([...o.faults].sort(), ['errors', 'race', 'slow']);
     assert.throws(() => parseTargetArgs(['--fault', 'explode']), /unknown --fault "explode"/);
     assert.throws(() => parseTargetArgs(['--host', '0.0.0.0']), /not a loopback address/);
+  });
+});
+
+describe('credential authority', () => {
+  it('issues secrets every scheme can use: whsec_ and base64 of 32 bytes, as the official library decodes them', () => {
+    const authority = createCredentialAuthority('server-key');
+    for (let i = 0; i < 20; i++) {
+      const { token, secret } = authority.issueWebhook();
+      assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+      assert.equal(authority.secretFor(token), secret);
+      for (const scheme of SIGNING_SCHEMES) assert.equal(secretProblem(scheme, secret), undefined, scheme);
+      assert.doesNotThrow(() => new Webhook(secret));
+    }
+    assert.equal(authority.secretFor('0'.repeat(32)), undefined);
   });
 });
