@@ -15,7 +15,7 @@ export const scenario = defineScenario({
   order: 70,
   title: "The guide's 1-second idempotency TTL",
   // artillery-plugin-expect counts a failure only when one happens; its gate needs the 0 too.
-  counters: ['plugins.expect.failed'],
+  counters: ['plugins.expect.ok', 'plugins.expect.failed'],
   settings: ['IDEMPOTENCY_TTL_MS', 'REPROCESS_AFTER_TTL'],
   columns: [PROCESSED_COLUMN],
 });

@@ -1,11 +1,21 @@
 // Writes the folder to hand to Artillery's cloud runners (run-fargate, run-aci, run-lambda):
-// the scenarios and the processor's sources as in this repository, the slim manifest of
+// the scenarios (with the files their bundler must add), the built processors, the slim manifest of
 // cloud/ as its package.json, and the pack's packages as tarballs in vendor/.
 // Why a folder of its own: Artillery uploads the package.json found at the common root of
 // the bundled files, and in 2.0.34 its --packages option drops the manifest it is given.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { ROOT } from '../reference-server/launch.ts';
 
 /** The workspaces whose tarballs the workers install, as named in cloud/package.json. */
@@ -45,21 +55,34 @@ function packWorkspaces(vendorDir: string): void {
   }
 }
 
+/** The built processors (dist/processors/**.js): what the scenarios name and the workers run. */
+function builtProcessors(): string[] {
+  const dir = path.join(ROOT, 'dist/processors');
+  if (!existsSync(dir)) throw new Error('dist/processors is missing: run npm run build first');
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
+}
+
+/**
+ * A scenario as the cloud runners get it: the same file, with what their bundler must upload
+ * beside the processor it traces (the pack's tarballs), which a local run never needs.
+ */
+function stageScenario(stageDir: string, file: string): void {
+  const script = parse(readFileSync(path.join(ROOT, file), 'utf8')) as { config: Record<string, unknown> };
+  script.config.includeFiles = ['../vendor'];
+  const to = path.join(stageDir, file);
+  mkdirSync(path.dirname(to), { recursive: true });
+  writeFileSync(to, stringify(script));
+}
+
 /** Writes the stage folder (replacing an older one) and returns the files it holds, relative to it. */
 export function writeCloudStage(stageDir: string = DEFAULT_STAGE_DIR): string[] {
   rmSync(stageDir, { recursive: true, force: true });
   mkdirSync(stageDir, { recursive: true });
-  const sources = [
-    ...readdirSync(path.join(ROOT, 'scenarios'))
-      .filter((f) => f.endsWith('.yml'))
-      .map((f) => `scenarios/${f}`),
-    'processors/webhook.ts',
-    ...readdirSync(path.join(ROOT, 'processors/lib'))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => `processors/lib/${f}`),
-    'processors/dist/package.json',
-  ];
-  for (const file of sources) copyInto(stageDir, file);
+  for (const f of readdirSync(path.join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yml')))
+    stageScenario(stageDir, `scenarios/${f}`);
+  for (const file of builtProcessors()) copyInto(stageDir, file);
   copyFileSync(path.join(ROOT, 'cloud/package.json'), path.join(stageDir, 'package.json'));
   copyFileSync(path.join(ROOT, 'cloud/.npmrc'), path.join(stageDir, '.npmrc'));
   packWorkspaces(path.join(stageDir, 'vendor'));

@@ -60,6 +60,12 @@ type Callback = (err: Error | null, context: Context) => void;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
 
+/** The metrics the engine adds beside Artillery's http.* ones. */
+export const BURST_METRICS = {
+  /** First socket write of a burst to its last, ms: the burst's validity gate. */
+  dispatchSpread: 'burst.dispatch_spread_ms',
+} as const;
+
 /** What a later flow step reads of the last burst (context.vars.$burst); times are epoch ms. */
 export interface BurstRecord {
   count: number;
@@ -161,7 +167,7 @@ export default class BurstEngine {
       );
       debug('burst of %d released: spread %s ms', count, outcome.timing?.spreadMs);
       if (outcome.timing) {
-        ee.emit('histogram', 'burst.dispatch_spread_ms', outcome.timing.spreadMs);
+        ee.emit('histogram', BURST_METRICS.dispatchSpread, outcome.timing.spreadMs);
         const record: BurstRecord = {
           count,
           ...outcome.timing,

@@ -36,7 +36,7 @@ export { analyseMemory } from './analysis.ts';
 export { MonitorConfigError, readMonitorConfig } from './config.ts';
 export { createMonitor } from './monitor.ts';
 export { SelectorError } from './select-process.ts';
-export { serverFigures } from './server-figures.ts';
+export { SERVER_COUNTERS, SERVER_SUMMARIES, serverFigures } from './server-figures.ts';
 
 export class Plugin {
   private readonly monitor: Monitor | undefined;

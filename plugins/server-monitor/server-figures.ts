@@ -5,6 +5,27 @@ import type { HealthReport } from 'webhook-stress-common';
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** Every server.* counter the monitor may add to a run (a gate on one names a figure the monitor measures). */
+export const SERVER_COUNTERS = [
+  'server.samples',
+  'server.sampling_parties',
+  'server.worker_crashes',
+  'server.root_died',
+  'server.worker_starts',
+  'server.tasks_started',
+  'server.scrape_failures',
+  'server.memory_growth_mb',
+  'server.memory_peak_mb',
+  'server.leak_detected',
+  'server.leak_slope_mb_per_min',
+  'server.leak_kib_per_request',
+  'server.cpu_max_pct',
+  'server.cpu_avg_pct',
+] as const;
+
+/** The server.* summaries of each period and of the run. */
+export const SERVER_SUMMARIES = ['server.tree_memory_mb', 'server.tree_cpu_pct'] as const;
+
 export function serverFigures(report: HealthReport): Record<string, number> {
   const s = report.summary;
   const figures: Record<string, number> = { 'server.samples': s.samples };
