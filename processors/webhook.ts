@@ -5,8 +5,9 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { appendRequest, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
+import { appendRequest, maskSecrets, OUTCOMES, type Outcome, resolveTarget, targetUrl } from 'webhook-stress-common';
 import { createClassifier, outcomeOfStatus, outcomeOfTransportError } from './lib/classify.ts';
+import { type CheckedRequest, failedExpectationLines } from './lib/expectation-report.ts';
 import {
   appliesTo,
   HOSTILE_CLASSES,
@@ -32,6 +33,8 @@ import { createWebhookPicker, localWorkerCount, workerSlot } from './lib/webhook
 
 interface Context {
   vars: Record<string, unknown>;
+  /** artillery-plugin-expect's results, one entry per request of this virtual user. */
+  expectations?: CheckedRequest[];
 }
 interface Events {
   emit(type: 'counter' | 'histogram', name: string, value: number): void;
@@ -57,10 +60,21 @@ interface Response {
 }
 type Done = (err?: Error) => void;
 
+// Every credential this thread knows: a line that may hold a URL or a server's answer is masked with them.
+const knownSecrets = new Set<string>();
+
+function knowCredentials(webhooks: readonly WebhookCredentials[], ...others: (string | undefined)[]): void {
+  for (const value of [...webhooks.flatMap((w) => [w.token, w.secret]), ...others]) if (value) knownSecrets.add(value);
+}
+
+function sayMasked(stream: 'log' | 'error', line: string): void {
+  console[stream](maskSecrets(line, knownSecrets));
+}
+
 /** Fails the run with one line a person can act on, before any load is sent. */
 function fatal(err: unknown): never {
   const message = err instanceof SettingsError || err instanceof ProvisionError ? err.message : String(err);
-  console.error(`webhook-stress-pack: ${message}`);
+  sayMasked('error', `webhook-stress-pack: ${message}`);
   process.exit(2);
 }
 
@@ -73,6 +87,7 @@ function loadSettings(): Settings {
 }
 
 const settings = loadSettings();
+knowCredentials(settings.credentials, settings.login.password);
 const signals = createSignalGenerator({
   seed: settings.seed + threadId,
   stream: `${process.pid}.${threadId}.${Date.now().toString(36)}`,
@@ -92,6 +107,7 @@ export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
     const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
+    knowCredentials(pool.webhooks, pool.accessToken);
     if (pool.webhooks.length < poolSize) {
       console.log(
         `Warning: ${pool.webhooks.length} webhook(s) given for a pool of ${poolSize}: each takes more load and may be rate-limited`,
@@ -114,7 +130,7 @@ export async function removeProvisionedWebhooks(context: Context): Promise<void>
   const pool = context.vars.provisioned as ProvisionedPool | undefined;
   if (!pool) return;
   const warning = await deleteWebhooks(baseUrlOf(context), settings, pool);
-  if (warning) console.log(warning);
+  if (warning) sayMasked('log', warning);
 }
 
 /**
@@ -162,6 +178,7 @@ function pickFrom(
   const whole = (context.vars.webhooks as WebhookCredentials[] | undefined) ?? [];
   const pool = share(whole);
   const webhook = pool[webhookPicker.next(pool.length)];
+  knowCredentials(whole);
   vusersStarted += 1;
   if (!webhook) {
     done(
@@ -431,9 +448,11 @@ async function readOracle(): Promise<number | undefined> {
   try {
     return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
   } catch (err) {
-    // One line for the person; the thrown error fails this virtual user (vusers.failed).
-    console.error(`webhook-stress-pack: ${err instanceof ProcessedCountError ? err.message : String(err)}`);
-    throw err;
+    // One line for the person; the thrown error fails this virtual user (vusers.failed). Masked,
+    // since it may quote the counter's answer: Artillery names an error counter after it too.
+    const message = maskSecrets(err instanceof ProcessedCountError ? err.message : String(err), knownSecrets);
+    console.error(`webhook-stress-pack: ${message}`);
+    throw new ProcessedCountError(message);
   }
 }
 
@@ -631,6 +650,18 @@ export function startContractChecks(context: Context, events: Events, done: Done
   context.vars.contractIdField = settings.contract.idField ?? '';
   events.emit('counter', 'plugins.expect.ok', 0);
   events.emit('counter', 'plugins.expect.failed', 0);
+  done();
+}
+
+/** afterResponse after artillery-plugin-expect's checks of this request (it runs silent): each failed check, one masked line. */
+export function reportFailedExpectations(
+  _p: RequestParams,
+  _response: Response,
+  context: Context,
+  _events: Events,
+  done: Done,
+): void {
+  for (const line of failedExpectationLines(context.expectations?.at(-1))) sayMasked('log', line);
   done();
 }
 
