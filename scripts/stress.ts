@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { fileStamp } from 'webhook-stress-common';
+import { fileStamp, maskSecrets } from 'webhook-stress-common';
 import { type AggregateReport, renderJunit, type Verdict, writeTrendIndex } from 'webhook-stress-report';
 import { deleteWebhooks, type ProvisionedPool, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
@@ -66,6 +66,20 @@ function factor(name: string, raw: string): number {
   const value = Number(raw);
   if (!(value > 0)) throw new Error(`--${name} must be a positive number, got "${raw}"`);
   return value;
+}
+
+function seconds(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!(value >= 0)) throw new Error(`--${name} must be a number of seconds (0 or more), got "${raw}"`);
+  return value;
+}
+
+// The suite's credentials (login password, session, every webhook's token and secret):
+// what this script prints that may quote a URL or another process's output is masked with them.
+const knownSecrets = new Set<string>();
+
+function sayMasked(line: string): void {
+  console.log(maskSecrets(line, knownSecrets));
 }
 
 /** Environment for every run: the user's choices, passed to the processor and the monitor. */
@@ -125,13 +139,15 @@ async function main(): Promise<number> {
   if (serverGates !== 'required' && serverGates !== 'optional')
     throw new Error(`--server-gates must be required or optional, got "${serverGates}"`);
   const serverGatesOptional = serverGates === 'optional';
-  const coolDownMs = factor('cool-down', values['cool-down']) * 1000;
+  const coolDownMs = seconds('cool-down', values['cool-down']) * 1000;
   const generators = generatorCount(values.generators);
   const sampler = generators > 1 ? samplerIndex(generators) : 0;
   const reportsDir = path.resolve(values['reports-dir'] ?? process.env.REPORTS_DIR ?? path.join(ROOT, 'reports'));
   mkdirSync(reportsDir, { recursive: true });
   const env = runEnv(values, reportsDir);
   const settings = readSettings({ ...process.env, ...env });
+  for (const value of [settings.login.password, ...settings.credentials.flatMap((c) => [c.token, c.secret])])
+    knownSecrets.add(value);
   const suiteStarted = new Date();
 
   let target: RunningTarget | undefined;
@@ -160,6 +176,8 @@ async function main(): Promise<number> {
   try {
     provisioned = await provisionPool(url, settings, POOL_SIZE);
     const pool = provisioned.webhooks;
+    for (const value of [provisioned.accessToken, ...pool.flatMap((w) => [w.token, w.secret])])
+      if (value) knownSecrets.add(value);
     Object.assign(env, {
       WEBHOOK_TOKEN: pool.map((w) => w.token).join(','),
       WEBHOOK_SECRET: pool.map((w) => w.secret).join(','),
@@ -192,7 +210,7 @@ async function main(): Promise<number> {
             c.once('close', () => generatorChildren.delete(c));
           },
           onOutput: (index, chunk) => {
-            for (const line of chunk.split('\n')) if (line.trim()) console.log(`[g${index}] ${line}`);
+            for (const line of chunk.split('\n')) if (line.trim()) sayMasked(`[g${index}] ${line}`);
           },
         });
         // Interrupted generators may leave no results: the summary then shows what completed.
@@ -246,7 +264,7 @@ async function main(): Promise<number> {
   } finally {
     // Leave no litter: the suite's webhooks are deleted once, at the end (DELETE_WEBHOOK_PATH).
     const warning = provisioned && (await deleteWebhooks(url, settings, provisioned));
-    if (warning) console.log(warning);
+    if (warning) sayMasked(warning);
     await target?.stop();
   }
 
@@ -272,7 +290,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`stress: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(maskSecrets(`stress: ${err instanceof Error ? err.message : String(err)}`, knownSecrets));
     process.exit(2);
   },
 );
