@@ -6,6 +6,8 @@
 // health report, monitor log, trend index; the per-request record is binary and lives in the
 // HTML's charts) and the --output JSON. Both scenarios with expect checks fail one on purpose,
 // so the pack's own failure lines are scanned too.
+// In test/serial/, run alone after the other files: its six artillery processes at once would
+// starve a neighbouring file's timing-sensitive runs (bursts, hft's arrivals against the limiter).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
