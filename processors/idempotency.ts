@@ -4,6 +4,7 @@
 
 import type { Context, Done, Events } from './core/artillery.ts';
 import { PROCESSED_COLUMN } from './core/columns.ts';
+import { reportFailedExpectations } from './core/expectations.ts';
 import { coreHooks } from './core/hooks.ts';
 import { countProcessed, expectExecution, readProcessedCount } from './core/oracle.ts';
 import { rt } from './core/runtime.ts';
@@ -28,7 +29,7 @@ export const {
   recordOutcome,
   recordTransportError,
 } = coreHooks(scenario);
-export { countProcessed, readProcessedCount };
+export { countProcessed, readProcessedCount, reportFailedExpectations };
 
 /** ifTrue of the in-window repeat: the replay header is evidence only when REPLAY_EVIDENCE names it. */
 export function replayHeaderIsEvidence(): boolean {

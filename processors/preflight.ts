@@ -1,6 +1,7 @@
 // Preflight: the receiver's contract, checked with one signal before any load
 // (scenarios/preflight.yml). `npm run stress` stops when it fails: load would only repeat it.
 import type { Context, Done, Events } from './core/artillery.ts';
+import { reportFailedExpectations } from './core/expectations.ts';
 import { coreHooks } from './core/hooks.ts';
 import { rt } from './core/runtime.ts';
 import { defineScenario } from './core/scenario.ts';
@@ -22,6 +23,7 @@ export const {
   recordOutcome,
   recordTransportError,
 } = coreHooks(scenario);
+export { reportFailedExpectations };
 
 /** Flow step: what expect compares the answer with. */
 export function startContractChecks(context: Context, _events: Events, done: Done): void {

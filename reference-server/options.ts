@@ -43,6 +43,8 @@ export interface TargetOptions {
   password: string;
   /** JSON field holding the secret when a sender puts it in the body (BODY_SECRET_FIELD). */
   bodySecretField: string;
+  /** `--record-issued FILE`: every session token and webhook credential issued, one JSON line each (the secret-scan test). */
+  recordIssued: string | undefined;
 }
 
 export const DEFAULT_OPTIONS: TargetOptions = {
@@ -61,6 +63,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   email: 'trader@example.com',
   password: 'stress-test-password',
   bodySecretField: 'secret',
+  recordIssued: undefined,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -93,6 +96,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       email: { type: 'string' },
       password: { type: 'string' },
       'body-secret-field': { type: 'string' },
+      'record-issued': { type: 'string' },
     },
     strict: true,
   });
@@ -126,5 +130,6 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     email: values.email ?? d.email,
     password: values.password ?? d.password,
     bodySecretField: values['body-secret-field'] ?? d.bodySecretField,
+    recordIssued: values['record-issued'] ?? d.recordIssued,
   };
 }

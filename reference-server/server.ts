@@ -1,6 +1,7 @@
 // The reference webhook receiver: the guide's contract (login, create webhook,
 // receive signed BUY/SELL signals, 10 req/s limit, 1 s idempotency) in one small server.
 import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCredentialAuthority } from './credentials.ts';
@@ -95,6 +96,10 @@ export function createTargetServer(
   // Tokens are stateless (signed), so a deleted one is remembered to be refused.
   const deleted = new Set<string>();
   const credentials = createCredentialAuthority(key);
+  // One appended line per credential: workers of --workers append to the same file whole.
+  const recordIssued = (issued: Record<string, string>) => {
+    if (options.recordIssued) appendFileSync(options.recordIssued, `${JSON.stringify(issued)}\n`);
+  };
   const limiter: RateLimiter = options.faults.has('no-rate-limit')
     ? unlimited
     : createSlidingWindowLimiter(options.rateLimitPerSecond, 1000);
@@ -123,7 +128,9 @@ export function createTargetServer(
   function login(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
     const { email, password } = readCredentials(req, raw);
     if (email !== options.email || password !== options.password) throw new HttpError(401, 'invalid credentials');
-    send(res, 200, { access_token: credentials.issueSession(), token_type: 'bearer' });
+    const session = credentials.issueSession();
+    recordIssued({ session });
+    send(res, 200, { access_token: session, token_type: 'bearer' });
   }
 
   function requireSession(req: IncomingMessage): void {
@@ -135,6 +142,7 @@ export function createTargetServer(
     requireSession(req);
     const body = raw.length > 0 ? (parseJson(raw) as Record<string, unknown>) : {};
     const { token, secret } = credentials.issueWebhook();
+    recordIssued({ token, secret });
     state.liveWebhooks.add(token);
     const host = req.headers.host ?? `${options.host}:${options.port}`;
     send(res, 201, {

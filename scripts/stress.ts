@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { maskSecrets } from 'webhook-stress-common';
 import { deleteWebhooks, type ProvisionedPool, poolProblem, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
@@ -19,7 +20,13 @@ import { runSuiteScenario, type SuiteRunContext } from './lib/suite-run.ts';
 import type { ScenarioResult } from './lib/suite-summary.ts';
 import { summaryColumns } from './lib/suite-summary.ts';
 
-const say = (line: string) => console.log(line);
+// The suite's credentials (login password, session, every webhook's token and secret): what
+// this script prints that may quote a URL or another process's output is masked with them.
+const knownSecrets = new Set<string>();
+const know = (...values: (string | undefined)[]) => {
+  for (const v of values) if (v) knownSecrets.add(v);
+};
+const say = (line: string) => console.log(maskSecrets(line, knownSecrets));
 
 /** The webhook pool of the widest chosen scenario; too few given credentials is one line before any load. */
 function suitePool(scenarios: RegisteredScenario[], given: number): number {
@@ -63,6 +70,7 @@ async function main(): Promise<number> {
     REPORTS_DIR: options.reportsDir,
   };
   const settings = readSettings({ ...env, ...options.flagEnv });
+  know(settings.login.password, ...settings.credentials.flatMap((c) => [c.token, c.secret]));
   const poolSize = suitePool(scenarios, settings.credentials.length);
   const suiteStarted = new Date();
 
@@ -81,6 +89,7 @@ async function main(): Promise<number> {
   try {
     provisioned = await provisionPool(url, settings, poolSize);
     const pool = provisioned.webhooks;
+    know(provisioned.accessToken, ...pool.flatMap((w) => [w.token, w.secret]));
     runEnv.WEBHOOK_TOKEN = pool.map((w) => w.token).join(',');
     runEnv.WEBHOOK_SECRET = pool.map((w) => w.secret).join(',');
     say(`Provisioned ${pool.length} webhook(s) once for the whole suite`);
@@ -115,7 +124,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(`stress: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(maskSecrets(`stress: ${err instanceof Error ? err.message : String(err)}`, knownSecrets));
     process.exit(2);
   },
 );

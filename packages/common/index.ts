@@ -10,6 +10,7 @@ export type {
   Sample,
   TreeEvent,
 } from './health-report-format.ts';
+export { maskSecrets, REDACTED } from './mask.ts';
 export { OUTCOMES, type Outcome } from './outcomes.ts';
 export { type PackPlugin, pluginOrderProblem } from './plugin-order.ts';
 export {

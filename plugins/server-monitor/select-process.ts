@@ -1,6 +1,7 @@
 // Finds the root process of the server under test from the monitor's selector.
 // With no selector, a target on this machine is found by the port it listens on.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isAlive, listProcesses, type ProcessEntry, pidsListeningOn } from './proc.ts';
 
 export interface Selector {
@@ -54,6 +55,10 @@ function compilePattern(command: string): RegExp {
   }
 }
 
+function programName(cmdline: string): string {
+  return path.basename(cmdline.split(' ')[0] ?? '') || '?';
+}
+
 function byCommand(command: string, table: ProcessEntry[]): number {
   const pattern = compilePattern(command);
   const own = ancestorsOfSelf(table);
@@ -61,7 +66,8 @@ function byCommand(command: string, table: ProcessEntry[]): number {
   const roots = topmost(matches, table);
   if (roots.length === 0) throw new SelectorError(`no running process matches command pattern /${command}/`);
   if (roots.length > 1) {
-    const named = roots.map((pid) => `${pid} (${table.find((p) => p.pid === pid)?.cmdline.slice(0, 60)})`);
+    // The program's name only: a command line's arguments may carry a password (`--password ...`).
+    const named = roots.map((pid) => `${pid} (${programName(table.find((p) => p.pid === pid)?.cmdline ?? '')})`);
     throw new SelectorError(
       `command pattern /${command}/ matches ${roots.length} unrelated processes: ${named.join(', ')}; make the pattern narrower or set the server's pid`,
     );

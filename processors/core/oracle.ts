@@ -1,19 +1,25 @@
 // Exactly-once on ground truth: the server's own processed count (PROCESSED_COUNT_URL) read
 // before any load and again after it; else the acceptances when REPLAY_EVIDENCE vouches for
 // how every replay is marked; else not measured, with one line saying what to configure.
-import { fetchProcessedCount } from '../lib/processed-count.ts';
+import { fetchProcessedCount, ProcessedCountError } from '../lib/processed-count.ts';
 import type { Context, Events } from './artillery.ts';
 import { fatal } from './fatal.ts';
 import { WEBHOOK } from './metrics.ts';
 import { rt } from './runtime.ts';
+import { masked, say } from './say.ts';
 
 export const NOT_MEASURED_HINT =
   'exactly-once not measured (webhook.executions): set PROCESSED_COUNT_URL and PROCESSED_COUNT_METRIC (or PROCESSED_COUNT_JSON_PATH) to your server\'s processed counter, or REPLAY_EVIDENCE to how it marks every replay; README "Making exactly-once measurable"';
 
+/** One read of the counter; its error is masked, since it may quote the counter's answer (and Artillery names an error counter after it). */
 async function readOracle(): Promise<number | undefined> {
   const { settings } = rt();
   if (!settings.processedCount) return undefined;
-  return fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
+  try {
+    return await fetchProcessedCount(settings.processedCount, settings.requestTimeoutMs);
+  } catch (err) {
+    throw new ProcessedCountError(masked((err as Error).message));
+  }
 }
 
 /**
@@ -53,7 +59,7 @@ export async function countProcessed(context: Context, events: Events): Promise<
       after = await readOracle();
     } catch (err) {
       // Read once already, so the server changed under load: one line, and the gate is not measured.
-      console.error(`webhook-stress-pack: ${(err as Error).message}`);
+      say('error', `webhook-stress-pack: ${(err as Error).message}`);
       throw err;
     }
     const processed = (after ?? before) - before;

@@ -12,6 +12,7 @@ import {
 import type { Context, Done, Events } from './artillery.ts';
 import { fatal } from './fatal.ts';
 import { baseUrlOf, rt } from './runtime.ts';
+import { knowCredentials, say } from './say.ts';
 
 /** `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool` webhooks. */
 export async function provisionCredentials(context: Context): Promise<void> {
@@ -19,6 +20,7 @@ export async function provisionCredentials(context: Context): Promise<void> {
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
     const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
+    knowCredentials(pool.webhooks, pool.accessToken);
     const short = poolProblem(pool.webhooks.length, poolSize);
     if (short) throw new ProvisionError(short);
     if (pool.accessToken && !settings.deleteWebhookPath) {
@@ -38,7 +40,7 @@ export async function removeProvisionedWebhooks(context: Context): Promise<void>
   const pool = context.vars.provisioned as ProvisionedPool | undefined;
   if (!pool) return;
   const warning = await deleteWebhooks(baseUrlOf(context), rt().settings, pool);
-  if (warning) console.log(warning);
+  if (warning) say('log', warning);
 }
 
 /** Where a webhook receives its signals (WEBHOOK_PATH with its token), without the scheme's query. */
@@ -62,6 +64,7 @@ export function createPicker(counters: readonly string[]) {
     const whole = (context.vars.webhooks as WebhookCredentials[] | undefined) ?? [];
     const pool = share(whole);
     const webhook = pool[rt().picker.next(pool.length)];
+    knowCredentials(whole);
     vusersStarted += 1;
     if (vusersStarted === 1) for (const name of counters) events.emit('counter', name, 0);
     if (!webhook) {

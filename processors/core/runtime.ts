@@ -10,6 +10,7 @@ import { createSignalGenerator, type SignalGenerator, streamSeed } from '../lib/
 import { createWebhookPicker, localWorkerCount, type WebhookPicker, workerSlot } from '../lib/webhook-choice.ts';
 import type { Context } from './artillery.ts';
 import { fatal } from './fatal.ts';
+import { knowCredentials } from './say.ts';
 
 export interface Runtime {
   settings: Settings;
@@ -28,6 +29,7 @@ export function rt(): Runtime {
   } catch (err) {
     fatal(err);
   }
+  knowCredentials(settings.credentials, settings.login.password);
   // Each load generator (GENERATOR_INDEX) and each of its worker threads sends a stream of its
   // own, in content as in ids: N generators never send one signal's content twice.
   const tag = `g${settings.generatorIndex ?? 0}t${threadId}`;

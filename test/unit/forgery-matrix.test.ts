@@ -87,7 +87,7 @@ interface Sent {
   body: string;
 }
 
-/** As processors/webhook.ts addresses a request: signed with the key, or no signature without one. */
+/** As processors/core/sender.ts addresses a request: signed with the key, or no signature without one. */
 function build(key: SigningKey | undefined, body: string, nowS: number, messageId: string): Sent {
   const signed =
     key === undefined
