@@ -24,7 +24,7 @@ function fmt(value: number | null | undefined): string {
 function gatesTable(run: RunData): string {
   if (run.gates.length === 0) return '<p class="muted">No gate results were recorded for this run.</p>';
   const rows = run.gates.map((g) => {
-    const mark = gateMark(g, run.invalid !== undefined);
+    const mark = gateMark(g, run.invalid !== undefined, run.interrupted === true);
     const status =
       mark === 'not judged' ? 'skip' : mark === 'INVALID' || mark === 'NOT MEASURED' ? 'fail' : mark.toLowerCase();
     const measured = Object.entries(g.measured)

@@ -41,15 +41,18 @@ function strictFailures(gates: GateResult[]): number {
 }
 
 /** The console's account of the gates: a count (or why the run was not judged), then one line a gate. */
-export function gateLines(gates: GateResult[], invalid: string | undefined, note = ''): string[] {
+export function gateLines(gates: GateResult[], invalid: string | undefined, interrupted = false): string[] {
   const failed = strictFailures(gates);
-  return [
-    invalid
+  const head = interrupted
+    ? '\nRun interrupted: gates not judged'
+    : invalid
       ? `\nINVALID run, gates not judged: ${invalid}`
-      : `\nGates: ${gates.length - failed} passed, ${failed} failed${note}`,
+      : `\nGates: ${gates.length - failed} passed, ${failed} failed`;
+  return [
+    head,
     ...gates.map(
       (g) =>
-        `  ${gateMark(g, invalid !== undefined)}: ${g.expression}  [${describeMeasurements(Object.entries(g.measured))}]`,
+        `  ${gateMark(g, invalid !== undefined, interrupted)}: ${g.expression}  [${describeMeasurements(Object.entries(g.measured))}]`,
     ),
   ];
 }

@@ -56,6 +56,8 @@ export interface RunData {
   passed: boolean;
   /** Why the run was not judged (a validity gate failed). */
   invalid?: string | undefined;
+  /** Stopped early (Ctrl-C, SIGTERM): its gates were not judged. */
+  interrupted?: boolean | undefined;
   gates: GateResult[];
   periods: PeriodStats[];
   aggregate: AggregateReport;
@@ -73,6 +75,8 @@ export interface Verdict {
   passed: boolean;
   /** Set when a validity gate failed: why the run was not judged, and what to do. */
   invalid?: string;
+  /** Stopped early (Ctrl-C, SIGTERM): its gates were not judged. */
+  interrupted?: boolean;
   gates: GateResult[];
   /** What the report shows of the scenario's settings (never a credential). */
   settings?: RunSettings;

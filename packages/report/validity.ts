@@ -44,8 +44,8 @@ export type GateMark = 'pass' | 'FAIL' | 'NOT MEASURED' | 'warn' | 'INVALID' | '
  * The mark a gate gets in the console, JUnit and HTML: an invalid run judges only its validity
  * gates; a strict gate that failed because a figure is missing is NOT MEASURED, not a FAIL of the server.
  */
-export function gateMark(gate: GateResult, invalid: boolean): GateMark {
-  if (invalid && gate.validity === undefined) return 'not judged';
+export function gateMark(gate: GateResult, invalid: boolean, interrupted = false): GateMark {
+  if (interrupted || (invalid && gate.validity === undefined)) return 'not judged';
   if (gate.passed) return 'pass';
   if (!gate.strict) return 'warn';
   if (notMeasured(gate)) return 'NOT MEASURED';

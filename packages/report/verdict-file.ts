@@ -29,6 +29,7 @@ export function writeRunOutputs(
     finishedAt: run.generatedAt,
     passed: run.passed,
     ...(run.invalid ? { invalid: run.invalid } : {}),
+    ...(run.interrupted ? { interrupted: true } : {}),
     gates: run.gates,
     ...(run.settings ? { settings: run.settings } : {}),
     figures: keyFigures(run.aggregate),

@@ -118,14 +118,14 @@ export class Plugin {
       // ensure has set the exit code from its own gates; a regression beyond tolerance fails the run too.
       if (compared?.gates.some((g) => !g.passed && g.strict)) artillery.suggestedExitCode ||= 1;
       const { passed, invalid } = judgeGates(gates, interrupted);
-      const judged = interrupted ? ' (run interrupted: gates not judged)' : '';
-      for (const line of gateLines(gates, invalid, judged)) artillery.log(line);
+      for (const line of gateLines(gates, invalid, interrupted)) artillery.log(line);
       const dir = path.resolve(process.env.REPORTS_DIR || 'reports');
       const run = {
         scenario,
         generatedAt: new Date().toISOString(),
         passed,
         invalid,
+        interrupted,
         gates,
         periods,
         aggregate: interrupted ? sumPeriods(periods) : finalReport,

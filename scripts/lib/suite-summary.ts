@@ -13,7 +13,7 @@ export interface ScenarioResult extends RunFigures {
 export interface SummaryRow {
   scenario: string;
   /** NOT MEASURED: every strict gate that failed lacked its evidence (one line in the run's output says what to configure). */
-  result: 'PASS' | 'FAIL' | 'NOT MEASURED' | 'INVALID';
+  result: 'PASS' | 'FAIL' | 'NOT MEASURED' | 'INVALID' | 'INTERRUPTED';
   /** One cell per column of the table, after the scenario and the result. */
   cells: string[];
   failedGates: string[];
@@ -49,15 +49,25 @@ export function summaryColumns(scenarioColumns: readonly (readonly SummaryColumn
 
 export function summaryRow(r: ScenarioResult, columns: readonly SummaryColumn[]): SummaryRow {
   const failing = r.verdict?.gates.filter((g) => !g.passed && g.strict) ?? [];
-  const failedGates = r.verdict?.invalid
-    ? [`not judged: ${r.verdict.invalid}`]
-    : failing.map((g) => (notMeasured(g) ? `${g.expression} (not measured)` : g.expression));
+  const failedGates = r.verdict?.interrupted
+    ? ['not judged: the run was interrupted']
+    : r.verdict?.invalid
+      ? [`not judged: ${r.verdict.invalid}`]
+      : failing.map((g) => (notMeasured(g) ? `${g.expression} (not measured)` : g.expression));
   if (!r.verdict) failedGates.push(`the run ended without a verdict (exit ${r.exitCode})`);
   const passed = r.exitCode === 0 && r.verdict?.passed === true;
   const unmeasured = r.verdict !== undefined && failing.length > 0 && failing.every(notMeasured);
   return {
     scenario: r.scenario,
-    result: r.verdict?.invalid ? 'INVALID' : passed ? 'PASS' : unmeasured ? 'NOT MEASURED' : 'FAIL',
+    result: r.verdict?.interrupted
+      ? 'INTERRUPTED'
+      : r.verdict?.invalid
+        ? 'INVALID'
+        : passed
+          ? 'PASS'
+          : unmeasured
+            ? 'NOT MEASURED'
+            : 'FAIL',
     cells: columns.map((column) => column.cell(r)),
     failedGates,
   };
