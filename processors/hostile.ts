@@ -7,6 +7,7 @@ import { PROCESSED_COLUMN } from './core/columns.ts';
 import { coreHooks } from './core/hooks.ts';
 import { countProcessed, readProcessedCount } from './core/oracle.ts';
 import { recordOutcome } from './core/outcome.ts';
+import { ownSettings } from './core/own-settings.ts';
 import { webhookUrl } from './core/pool.ts';
 import { rt } from './core/runtime.ts';
 import { defineScenario } from './core/scenario.ts';
@@ -15,12 +16,39 @@ import {
   appliesTo,
   HOSTILE_CLASSES,
   type HostileClass,
+  type HostileStatuses,
   hostileRequest,
   isRejection,
+  parseHostileStatuses,
   TIMESTAMPED_SCHEMES,
 } from './lib/hostile.ts';
+import { type Env, positive, SettingsError } from './lib/read-env.ts';
 
 const FIGURES = ['sent', 'rejected', 'not_applicable'] as const;
+
+export interface HostileSettings {
+  staleAgeS: number;
+  oversizedBytes: number;
+  statuses: HostileStatuses;
+}
+
+/** HOSTILE_STALE_AGE_S (600), HOSTILE_BODY_BYTES (1 MiB + 1) and HOSTILE_STATUS (any 4xx but 429). */
+export function readHostileSettings(env: Env): HostileSettings {
+  let statuses: HostileStatuses;
+  try {
+    statuses = parseHostileStatuses(env.HOSTILE_STATUS);
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+  return {
+    staleAgeS: positive(env, 'HOSTILE_STALE_AGE_S', 600),
+    // Just above nginx's default client_max_body_size (1 MiB).
+    oversizedBytes: positive(env, 'HOSTILE_BODY_BYTES', 1024 * 1024 + 1),
+    statuses,
+  };
+}
+
+const own = ownSettings(readHostileSettings);
 
 export const METRICS = {
   /** hostile.<class>.<figure> */
@@ -35,6 +63,7 @@ export const scenario = defineScenario({
   counters: [...HOSTILE_CLASSES.flatMap((h) => FIGURES.map((f) => METRICS.of(h, f))), METRICS.serverError],
   histograms: [METRICS.legitMs],
   settings: ['HOSTILE_STALE_AGE_S', 'HOSTILE_BODY_BYTES', 'HOSTILE_STATUS'],
+  readSettings: own.read,
   columns: [
     {
       header: 'hostile rejected',
@@ -79,7 +108,7 @@ export function timestampSigned(): boolean {
 
 function hostileHook(hostile: HostileClass) {
   return (params: SignalRequest, context: Context, events: Events, done: Done): void => {
-    const { settings, signals } = rt();
+    const { signals } = rt();
     const nowMs = Date.now();
     const request = hostileRequest(
       hostile,
@@ -89,7 +118,7 @@ function hostileHook(hostile: HostileClass) {
         token: String(context.vars.webhookToken),
         nowS: Math.floor(nowMs / 1000),
       },
-      settings.hostile,
+      own.get(),
     );
     // What the YAML's `url: "{{ hostileUrl }}"` names: the webhook's, or an unknown token's.
     context.vars.hostileUrl = webhookUrl(context, request.token);
@@ -117,7 +146,7 @@ export function recordHostile(
   done: Done,
 ) {
   const hostile = context.vars.hostileClass as HostileClass;
-  if (isRejection(hostile, response.statusCode, rt().settings.hostile.statuses))
+  if (isRejection(hostile, response.statusCode, own.get().statuses))
     events.emit('counter', METRICS.of(hostile, 'rejected'), 1);
   if (response.statusCode >= 500) events.emit('counter', METRICS.serverError, 1);
   done();

@@ -3,9 +3,11 @@
 
 import type { Context, Done, Events, SignalRequest, SignalResponse } from './core/artillery.ts';
 import { coreHooks } from './core/hooks.ts';
+import { ownSettings } from './core/own-settings.ts';
 import { rt } from './core/runtime.ts';
 import { defineScenario } from './core/scenario.ts';
 import { address, signSignal, webhookKey } from './core/sender.ts';
+import { type Env, oneOf, positive } from './lib/read-env.ts';
 import type { Signal } from './lib/signals.ts';
 
 export const METRICS = {
@@ -15,11 +17,25 @@ export const METRICS = {
   lateAsExpected: 'order.late_as_expected',
 } as const;
 
+export const LATE_OUTCOMES = ['accepted', 'rejected', 'either'] as const;
+export type LateOutcome = (typeof LATE_OUTCOMES)[number];
+
+/** OUT_OF_ORDER_EXPECT (either: the receiver decides) and OUT_OF_ORDER_LAG_S (5). */
+export function readOutOfOrderSettings(env: Env): { expect: LateOutcome; lagS: number } {
+  return {
+    expect: oneOf(env, 'OUT_OF_ORDER_EXPECT', LATE_OUTCOMES, 'either'),
+    lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
+  };
+}
+
+const own = ownSettings(readOutOfOrderSettings);
+
 export const scenario = defineScenario({
   order: 90,
   title: 'Out-of-order delivery',
   counters: Object.values(METRICS),
   settings: ['OUT_OF_ORDER_EXPECT', 'OUT_OF_ORDER_LAG_S'],
+  readSettings: own.read,
   columns: [
     {
       header: 'older signals',
@@ -45,9 +61,9 @@ export function sendNewerSignal(params: SignalRequest, context: Context, events:
 
 /** beforeRequest: an older signal (OUT_OF_ORDER_LAG_S before the newest) of the same symbol, delivered after it. */
 export function sendOlderSignal(params: SignalRequest, context: Context, events: Events, done: Done): void {
-  const { settings, signals } = rt();
+  const { signals } = rt();
   const newest = context.vars.newestSignal as Signal;
-  const older = signals.next(Date.parse(newest.timestamp) - settings.outOfOrder.lagS * 1000);
+  const older = signals.next(Date.parse(newest.timestamp) - own.get().lagS * 1000);
   address(params, context, JSON.stringify({ ...older, symbol: newest.symbol }), {
     key: webhookKey(context),
     token: String(context.vars.webhookToken),
@@ -68,7 +84,7 @@ export function recordLate(_p: SignalRequest, response: SignalResponse, _context
         : undefined;
   if (outcome === 'accepted') events.emit('counter', METRICS.lateAccepted, 1);
   if (outcome === 'rejected') events.emit('counter', METRICS.lateRejected, 1);
-  const wanted = rt().settings.outOfOrder.expect;
+  const wanted = own.get().expect;
   if (outcome !== undefined && (wanted === 'either' || wanted === outcome))
     events.emit('counter', METRICS.lateAsExpected, 1);
   if (status >= 500) events.emit('counter', 'webhook.server_error', 1);

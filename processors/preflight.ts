@@ -3,8 +3,16 @@
 import type { Context, Done, Events } from './core/artillery.ts';
 import { reportFailedExpectations } from './core/expectations.ts';
 import { coreHooks } from './core/hooks.ts';
-import { rt } from './core/runtime.ts';
+import { ownSettings } from './core/own-settings.ts';
 import { defineScenario } from './core/scenario.ts';
+import type { Env } from './lib/read-env.ts';
+
+/** What an acceptance must look like: RESPONSE_CONTENT_TYPE (json), and RESPONSE_ID_FIELD when set. */
+export function readContractSettings(env: Env): { contentType: string; idField: string | undefined } {
+  return { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined };
+}
+
+const own = ownSettings(readContractSettings);
 
 export const scenario = defineScenario({
   order: 10,
@@ -12,6 +20,7 @@ export const scenario = defineScenario({
   // artillery-plugin-expect's counters: ensure must meet no undefined.
   counters: ['plugins.expect.ok', 'plugins.expect.failed'],
   settings: ['RESPONSE_CONTENT_TYPE', 'RESPONSE_ID_FIELD'],
+  readSettings: own.read,
   stopsSuiteOnFailure: true,
 });
 
@@ -27,7 +36,7 @@ export { reportFailedExpectations };
 
 /** Flow step: what expect compares the answer with. */
 export function startContractChecks(context: Context, _events: Events, done: Done): void {
-  const { contract } = rt().settings;
+  const contract = own.get();
   context.vars.contractContentType = contract.contentType;
   context.vars.contractIdField = contract.idField ?? '';
   done();
@@ -35,8 +44,8 @@ export function startContractChecks(context: Context, _events: Events, done: Don
 
 /** ifTrue of the preflight steps: the id field is checked only when RESPONSE_ID_FIELD names it. */
 export function responseIdFieldSet(): boolean {
-  return rt().settings.contract.idField !== undefined;
+  return own.get().idField !== undefined;
 }
 export function responseIdFieldUnset(): boolean {
-  return rt().settings.contract.idField === undefined;
+  return own.get().idField === undefined;
 }

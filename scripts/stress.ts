@@ -71,6 +71,8 @@ async function main(): Promise<number> {
   };
   const settings = readSettings({ ...env, ...options.flagEnv });
   know(settings.login.password, ...settings.credentials.flatMap((c) => [c.token, c.secret]));
+  // Every chosen scenario's own settings checked before any load (its module reads them).
+  for (const scenario of scenarios) scenario.module.readSettings?.({ ...env, ...options.flagEnv });
   const poolSize = suitePool(scenarios, settings.credentials.length);
   const suiteStarted = new Date();
 

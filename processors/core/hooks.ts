@@ -1,6 +1,7 @@
 // The hooks every scenario's YAML may name, bound to the scenario's own counters: each
 // processor module spreads these into its exports beside the hooks of its own.
 import type { Context, Done, Events } from './artillery.ts';
+import { fatal } from './fatal.ts';
 import { CORE_COUNTERS } from './metrics.ts';
 import { recordOutcome, recordTransportError } from './outcome.ts';
 import { createPicker, provisionCredentials, removeProvisionedWebhooks } from './pool.ts';
@@ -9,8 +10,16 @@ import { signSignal } from './sender.ts';
 
 export function coreHooks(scenario: ScenarioModule) {
   const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters]);
+  const checkOwnSettings = () => {
+    try {
+      scenario.readSettings?.(process.env);
+    } catch (err) {
+      fatal(err);
+    }
+  };
   return {
-    provisionCredentials,
+    /** `before` flow: the scenario's own settings checked, then the webhooks provisioned. */
+    provisionCredentials: async (context: Context) => provisionCredentials(context, checkOwnSettings),
     removeProvisionedWebhooks,
     /** beforeScenario: one webhook of the pool for this virtual user, and every counter at 0. */
     pickWebhook(context: Context, events: Events, done: Done): void {

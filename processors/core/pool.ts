@@ -14,8 +14,12 @@ import { fatal } from './fatal.ts';
 import { baseUrlOf, rt } from './runtime.ts';
 import { knowCredentials, say } from './say.ts';
 
-/** `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool` webhooks. */
-export async function provisionCredentials(context: Context): Promise<void> {
+/**
+ * `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool`
+ * webhooks; the scenario's own settings are checked first, so a wrong one leaves nothing behind.
+ */
+export async function provisionCredentials(context: Context, checkOwnSettings: () => void = () => {}): Promise<void> {
+  checkOwnSettings();
   const { settings } = rt();
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {

@@ -27,6 +27,8 @@ export interface ScenarioModule {
   evidence?: readonly string[];
   /** Environment variables it reads beyond the shared ones (processors/lib/settings.ts). */
   settings?: readonly string[];
+  /** Reads (and so checks) them: called before any webhook is created, a wrong one is one line and exit 2. */
+  readSettings?: (env: Record<string, string | undefined>) => unknown;
   /** Columns it adds to the suite's summary. */
   columns?: readonly SummaryColumn[];
   /** A failure means the receiver's contract is not the one the pack expects: the suite stops before any load. */

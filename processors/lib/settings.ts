@@ -1,9 +1,9 @@
 // Every knob that differs between receivers, read once from the environment, so a
-// real server is targeted by configuration alone (README "Configuration").
-import { reprocessAfterTtlByDefault } from './delivery.ts';
-import { type HostileStatuses, parseHostileStatuses } from './hostile.ts';
-import { LIMITER_MODELS, type LimiterModel } from './limiter-model.ts';
+// real server is targeted by configuration alone (README "Configuration"). These are the
+// settings every scenario shares; a scenario's own (its limiter, its hostile classes, ...) are
+// read by its module (processors/<scenario>.ts).
 import { type ProcessedCountSource, parseSeriesSelector } from './processed-count.ts';
+import { type Env, list, number, oneOf, optionalInteger, positive, SettingsError } from './read-env.ts';
 import { SIGNING_SCHEMES, type SigningScheme, STANDARD_KEY_BYTES, secretProblem } from './signing.ts';
 
 export interface Settings {
@@ -26,23 +26,10 @@ export interface Settings {
   receivePath: string;
   /** Where a created webhook is deleted at the end of a run (`{token}` replaced); '' keeps them. */
   deleteWebhookPath: string;
-  rateLimitPerSecond: number;
-  rateLimitModel: LimiterModel;
-  /** Token bucket: requests allowed at once from a full bucket. */
-  rateLimitBurst: number;
-  idempotencyTtlMs: number;
-  /**
-   * The guide: a repeat after the window is processed again (the default for schemes without
-   * delivery ids). False: the receiver keeps ids longer, so it is a replay (the default for
-   * standard, github and shopify, whose senders name every delivery: processors/lib/delivery.ts).
-   */
-  reprocessAfterTtl: boolean;
   replayHeader: string;
   responseIdField: string;
   /** How the server marks a replay (REPLAY_EVIDENCE); `declared` when the user named it. */
   replayEvidence: { kinds: ReplayEvidence[]; declared: boolean };
-  /** The replay header marks every replay: only when REPLAY_EVIDENCE names `header` (the guide asks for no header). */
-  replayHeaderMarks: boolean;
   /** The server's own count of processed signals, read before and after a run (the exactly-once oracle). */
   processedCount: ProcessedCountSource | undefined;
   processedSettleMs: number;
@@ -57,67 +44,17 @@ export interface Settings {
   releaseBarrier: { dir: string; parties: number } | undefined;
   symbols: string[];
   requestTimeoutMs: number;
-  /** The hostile scenario's classes (scenarios/hostile.yml). */
-  hostile: { staleAgeS: number; oversizedBytes: number; statuses: HostileStatuses };
-  /** What the preflight contract expects of an acceptance: expect's contentType, and the id field when RESPONSE_ID_FIELD is set. */
-  contract: { contentType: string; idField: string | undefined };
   /** How the sender posts: the body-secret field (BODY_SECRET_FIELD) and the content type (SIGNAL_CONTENT_TYPE). */
   sender: { bodySecretField: string; contentType: SignalContentType };
-  /** scenarios/out-of-order.yml: what the receiver should answer an older signal sent after a newer one. */
-  outOfOrder: { expect: LateOutcome; lagS: number };
 }
 
-export const LATE_OUTCOMES = ['accepted', 'rejected', 'either'] as const;
-export type LateOutcome = (typeof LATE_OUTCOMES)[number];
+export { SettingsError } from './read-env.ts';
 
 export const SIGNAL_CONTENT_TYPES = ['application/json', 'text/plain'] as const;
 export type SignalContentType = (typeof SIGNAL_CONTENT_TYPES)[number];
 
 export const REPLAY_EVIDENCE = ['header', 'status', 'id', 'body', 'none'] as const;
 export type ReplayEvidence = Exclude<(typeof REPLAY_EVIDENCE)[number], 'none'>;
-
-export class SettingsError extends Error {}
-
-type Env = Record<string, string | undefined>;
-
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-function number(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new SettingsError(`${name}="${raw}" is not a non-negative number; fix or unset it`);
-  }
-  return value;
-}
-
-function positive(env: Env, name: string, fallback: number): number {
-  const value = number(env, name, fallback);
-  if (value === 0) throw new SettingsError(`${name}="${env[name]}" must be greater than 0`);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new SettingsError(`${name}="${raw}" is not one of ${allowed.join(', ')}`);
-  }
-  return raw as T;
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw new SettingsError(`${name}="${raw}" is not true or false`);
-}
 
 function credentials(env: Env, scheme: SigningScheme): Settings['credentials'] {
   const tokens = list(env.WEBHOOK_TOKEN);
@@ -142,14 +79,6 @@ function credentials(env: Env, scheme: SigningScheme): Settings['credentials'] {
     );
   });
   return tokens.map((token, i) => ({ token, secret: secrets[i] ?? '' }));
-}
-
-function optionalInteger(env: Env, name: string, what: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new SettingsError(`${name}="${raw}" is not ${what}`);
-  return value;
 }
 
 function releaseBarrier(env: Env): Settings['releaseBarrier'] {
@@ -224,41 +153,6 @@ function processedCount(env: Env): ProcessedCountSource | undefined {
   );
 }
 
-function rateLimit(env: Env): Pick<Settings, 'rateLimitPerSecond' | 'rateLimitModel' | 'rateLimitBurst'> {
-  if (env.RATE_LIMIT_TOLERANCE) {
-    throw new SettingsError(
-      `RATE_LIMIT_TOLERANCE="${env.RATE_LIMIT_TOLERANCE}" is no longer read; name the limiter instead: RATE_LIMIT_MODEL=${LIMITER_MODELS.join('|')}`,
-    );
-  }
-  const perSecond = number(env, 'RATE_LIMIT_PER_SECOND', 10);
-  const model = oneOf(env, 'RATE_LIMIT_MODEL', LIMITER_MODELS, 'sliding-window');
-  const burst = number(env, 'RATE_LIMIT_BURST', Math.max(1, Math.ceil(perSecond)));
-  if (env.RATE_LIMIT_BURST && model !== 'token-bucket') {
-    throw new SettingsError(
-      `RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" applies only to RATE_LIMIT_MODEL=token-bucket (now ${model}); set the model or unset it`,
-    );
-  }
-  if (!Number.isInteger(burst) || burst < 1) {
-    throw new SettingsError(`RATE_LIMIT_BURST="${env.RATE_LIMIT_BURST}" is not a whole number of requests >= 1`);
-  }
-  return { rateLimitPerSecond: perSecond, rateLimitModel: model, rateLimitBurst: burst };
-}
-
-function hostile(env: Env): Settings['hostile'] {
-  let statuses: HostileStatuses;
-  try {
-    statuses = parseHostileStatuses(env.HOSTILE_STATUS);
-  } catch (err) {
-    throw new SettingsError((err as Error).message);
-  }
-  return {
-    staleAgeS: positive(env, 'HOSTILE_STALE_AGE_S', 600),
-    // Just above nginx's default client_max_body_size (1 MiB).
-    oversizedBytes: positive(env, 'HOSTILE_BODY_BYTES', 1024 * 1024 + 1),
-    statuses,
-  };
-}
-
 export function readSettings(env: Env): Settings {
   const scheme = oneOf(env, 'SIGNING_SCHEME', SIGNING_SCHEMES, 'plain');
   return {
@@ -280,13 +174,9 @@ export function readSettings(env: Env): Settings {
     },
     receivePath: env.WEBHOOK_PATH || '/api/v1/webhooks/{token}',
     deleteWebhookPath: env.DELETE_WEBHOOK_PATH ?? '',
-    ...rateLimit(env),
-    idempotencyTtlMs: number(env, 'IDEMPOTENCY_TTL_MS', 1000),
-    reprocessAfterTtl: flag(env, 'REPROCESS_AFTER_TTL', reprocessAfterTtlByDefault(scheme)),
     replayHeader: (env.REPLAY_HEADER || 'idempotent-replayed').toLowerCase(),
     responseIdField: env.RESPONSE_ID_FIELD || 'order_id',
     replayEvidence: replayEvidence(env),
-    replayHeaderMarks: list(env.REPLAY_EVIDENCE).includes('header'),
     processedCount: processedCount(env),
     processedSettleMs: number(env, 'PROCESSED_SETTLE_MS', 500),
     senderTimeoutS: positive(env, 'SENDER_TIMEOUT_S', 3),
@@ -296,16 +186,10 @@ export function readSettings(env: Env): Settings {
     releaseBarrier: releaseBarrier(env),
     symbols: list(env.SIGNAL_SYMBOLS),
     requestTimeoutMs: number(env, 'PROVISION_TIMEOUT_MS', 5000),
-    hostile: hostile(env),
-    contract: { contentType: env.RESPONSE_CONTENT_TYPE || 'json', idField: env.RESPONSE_ID_FIELD || undefined },
     sender: {
       bodySecretField: env.BODY_SECRET_FIELD || 'secret',
       // TradingView posts text/plain when the alert message is not JSON by its check.
       contentType: oneOf(env, 'SIGNAL_CONTENT_TYPE', SIGNAL_CONTENT_TYPES, 'application/json'),
-    },
-    outOfOrder: {
-      expect: oneOf(env, 'OUT_OF_ORDER_EXPECT', LATE_OUTCOMES, 'either'),
-      lagS: positive(env, 'OUT_OF_ORDER_LAG_S', 5),
     },
   };
 }

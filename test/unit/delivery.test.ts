@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { readIdempotencySettings } from '../../processors/idempotency.ts';
 import {
   carriesDeliveryId,
   type Delivery,
@@ -11,7 +12,6 @@ import {
   reprocessAfterTtlByDefault,
   sharedDeliveryId,
 } from '../../processors/lib/delivery.ts';
-import { readSettings } from '../../processors/lib/settings.ts';
 import { createSignalGenerator, streamSeed } from '../../processors/lib/signals.ts';
 import { SIGNING_SCHEMES, signingKey, signRequest } from '../../processors/lib/signing.ts';
 
@@ -70,15 +70,18 @@ describe('delivery identity', () => {
     for (const scheme of SIGNING_SCHEMES) {
       assert.equal(reprocessAfterTtlByDefault(scheme), !['standard', 'github', 'shopify'].includes(scheme), scheme);
     }
-    assert.equal(readSettings({ SIGNING_SCHEME: 'standard' }).reprocessAfterTtl, false);
-    assert.equal(readSettings({ SIGNING_SCHEME: 'plain' }).reprocessAfterTtl, true);
-    assert.equal(readSettings({ SIGNING_SCHEME: 'standard', REPROCESS_AFTER_TTL: 'true' }).reprocessAfterTtl, true);
+    assert.equal(readIdempotencySettings({ SIGNING_SCHEME: 'standard' }).reprocessAfterTtl, false);
+    assert.equal(readIdempotencySettings({ SIGNING_SCHEME: 'plain' }).reprocessAfterTtl, true);
+    assert.equal(
+      readIdempotencySettings({ SIGNING_SCHEME: 'standard', REPROCESS_AFTER_TTL: 'true' }).reprocessAfterTtl,
+      true,
+    );
   });
 
   it('checks the replay header only when REPLAY_EVIDENCE names it (the guide asks for none)', () => {
-    assert.equal(readSettings({}).replayHeaderMarks, false);
-    assert.equal(readSettings({ REPLAY_EVIDENCE: 'status' }).replayHeaderMarks, false);
-    assert.equal(readSettings({ REPLAY_EVIDENCE: 'header,status' }).replayHeaderMarks, true);
+    assert.equal(readIdempotencySettings({}).replayHeaderMarks, false);
+    assert.equal(readIdempotencySettings({ REPLAY_EVIDENCE: 'status' }).replayHeaderMarks, false);
+    assert.equal(readIdempotencySettings({ REPLAY_EVIDENCE: 'header,status' }).replayHeaderMarks, true);
   });
 });
 

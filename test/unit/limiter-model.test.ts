@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allowedBand } from '../../processors/lib/limiter-model.ts';
-import { readSettings } from '../../processors/lib/settings.ts';
+import { readRateLimitSettings } from '../../processors/rate-limit.ts';
 
 const tenPerSecond = { perWindow: 10, capacity: 10 };
 
@@ -33,31 +33,35 @@ describe('allowed band of a 20-request burst', () => {
 
 describe('rate-limit settings', () => {
   it('default: sliding window, burst = the per-second limit', () => {
-    const s = readSettings({});
-    assert.equal(s.rateLimitModel, 'sliding-window');
-    assert.equal(s.rateLimitBurst, 10);
+    const s = readRateLimitSettings({});
+    assert.equal(s.model, 'sliding-window');
+    assert.equal(s.burst, 10);
   });
 
   it('token bucket with its own burst', () => {
-    const s = readSettings({ RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '10', RATE_LIMIT_PER_SECOND: '5' });
-    assert.deepEqual([s.rateLimitModel, s.rateLimitBurst, s.rateLimitPerSecond], ['token-bucket', 10, 5]);
+    const s = readRateLimitSettings({
+      RATE_LIMIT_MODEL: 'token-bucket',
+      RATE_LIMIT_BURST: '10',
+      RATE_LIMIT_PER_SECOND: '5',
+    });
+    assert.deepEqual([s.model, s.burst, s.perSecond], ['token-bucket', 10, 5]);
   });
 
   it('one-line errors naming the value and what to do', () => {
     assert.throws(
-      () => readSettings({ RATE_LIMIT_MODEL: 'leaky' }),
+      () => readRateLimitSettings({ RATE_LIMIT_MODEL: 'leaky' }),
       /^Error: RATE_LIMIT_MODEL="leaky" is not one of sliding-window, fixed-window, token-bucket$/,
     );
     assert.throws(
-      () => readSettings({ RATE_LIMIT_BURST: '10' }),
+      () => readRateLimitSettings({ RATE_LIMIT_BURST: '10' }),
       /RATE_LIMIT_BURST="10" applies only to RATE_LIMIT_MODEL=token-bucket/,
     );
     assert.throws(
-      () => readSettings({ RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '2.5' }),
+      () => readRateLimitSettings({ RATE_LIMIT_MODEL: 'token-bucket', RATE_LIMIT_BURST: '2.5' }),
       /RATE_LIMIT_BURST="2.5" is not a whole number/,
     );
     assert.throws(
-      () => readSettings({ RATE_LIMIT_TOLERANCE: '10' }),
+      () => readRateLimitSettings({ RATE_LIMIT_TOLERANCE: '10' }),
       /RATE_LIMIT_TOLERANCE="10" is no longer read; name the limiter instead: RATE_LIMIT_MODEL=/,
     );
   });

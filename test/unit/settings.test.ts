@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_TARGET, resolveTarget, targetUrl } from '../../packages/common/target.ts';
+import { readHostileSettings } from '../../processors/hostile.ts';
+import { readIdempotencySettings } from '../../processors/idempotency.ts';
 import { readSettings, SettingsError } from '../../processors/lib/settings.ts';
+import { readContractSettings } from '../../processors/preflight.ts';
+import { readRateLimitSettings } from '../../processors/rate-limit.ts';
 import { ROOT } from '../../reference-server/launch.ts';
 
 describe('settings from the environment', () => {
@@ -11,8 +15,8 @@ describe('settings from the environment', () => {
     const s = readSettings({});
     assert.equal(s.scheme, 'plain');
     assert.equal(s.login.encoding, 'json');
-    assert.equal(s.rateLimitPerSecond, 10);
-    assert.equal(s.idempotencyTtlMs, 1000);
+    assert.equal(readRateLimitSettings({}).perSecond, 10);
+    assert.equal(readIdempotencySettings({}).ttlMs, 1000);
     assert.deepEqual(s.credentials, []);
   });
 
@@ -84,7 +88,7 @@ describe('settings from the environment', () => {
 
   it('rejects an unknown signing scheme and a malformed number, naming the variable', () => {
     assert.throws(() => readSettings({ SIGNING_SCHEME: 'md5' }), /SIGNING_SCHEME="md5" is not one of plain/);
-    assert.throws(() => readSettings({ RATE_LIMIT_PER_SECOND: 'ten' }), /RATE_LIMIT_PER_SECOND="ten"/);
+    assert.throws(() => readRateLimitSettings({ RATE_LIMIT_PER_SECOND: 'ten' }), /RATE_LIMIT_PER_SECOND="ten"/);
     assert.throws(() => readSettings({ BASE_URL: 'not a url' }), /BASE_URL="not a url" is not a URL/);
     assert.throws(
       () => readSettings({ SHARED_SIGNAL_AT: 'now' }),
@@ -96,8 +100,8 @@ describe('settings from the environment', () => {
   it('sender format and hostile classes: defaults, and one line naming a wrong value', () => {
     const d = readSettings({});
     assert.deepEqual(d.sender, { bodySecretField: 'secret', contentType: 'application/json' });
-    assert.deepEqual(d.hostile, { staleAgeS: 600, oversizedBytes: 1024 * 1024 + 1, statuses: {} });
-    assert.deepEqual(d.contract, { contentType: 'json', idField: undefined });
+    assert.deepEqual(readHostileSettings({}), { staleAgeS: 600, oversizedBytes: 1024 * 1024 + 1, statuses: {} });
+    assert.deepEqual(readContractSettings({}), { contentType: 'json', idField: undefined });
     const s = readSettings({
       SIGNING_SCHEME: 'body-secret',
       BODY_SECRET_FIELD: 'passphrase',
@@ -108,8 +112,14 @@ describe('settings from the environment', () => {
       () => readSettings({ SIGNAL_CONTENT_TYPE: 'text/html' }),
       /SIGNAL_CONTENT_TYPE="text\/html" is not one of/,
     );
-    assert.throws(() => readSettings({ HOSTILE_STATUS: 'forged_sig=200' }), /HOSTILE_STATUS entry "forged_sig=200"/);
-    assert.throws(() => readSettings({ HOSTILE_STALE_AGE_S: '0' }), /HOSTILE_STALE_AGE_S="0" must be greater than 0/);
+    assert.throws(
+      () => readHostileSettings({ HOSTILE_STATUS: 'forged_sig=200' }),
+      /HOSTILE_STATUS entry "forged_sig=200"/,
+    );
+    assert.throws(
+      () => readHostileSettings({ HOSTILE_STALE_AGE_S: '0' }),
+      /HOSTILE_STALE_AGE_S="0" must be greater than 0/,
+    );
   });
 
   it('SENDER_TIMEOUT_S: 3 s by default, a positive number of seconds', () => {
@@ -120,9 +130,12 @@ describe('settings from the environment', () => {
   });
 
   it('REPROCESS_AFTER_TTL: true (the guide) by default, true or false only', () => {
-    assert.equal(readSettings({}).reprocessAfterTtl, true);
-    assert.equal(readSettings({ REPROCESS_AFTER_TTL: 'false' }).reprocessAfterTtl, false);
-    assert.throws(() => readSettings({ REPROCESS_AFTER_TTL: 'no' }), /REPROCESS_AFTER_TTL="no" is not true or false/);
+    assert.equal(readIdempotencySettings({}).reprocessAfterTtl, true);
+    assert.equal(readIdempotencySettings({ REPROCESS_AFTER_TTL: 'false' }).reprocessAfterTtl, false);
+    assert.throws(
+      () => readIdempotencySettings({ REPROCESS_AFTER_TTL: 'no' }),
+      /REPROCESS_AFTER_TTL="no" is not true or false/,
+    );
   });
 
   it('--target wins over BASE_URL; BASE_URL replaces the default target', () => {
