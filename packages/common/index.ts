@@ -1,4 +1,12 @@
 // What the pack's packages share: the contracts between them, nothing that runs on its own.
+export {
+  type ArtilleryGlobal,
+  artilleryGlobal,
+  type EnsureCheck,
+  type PluginEvents,
+  type PluginScript,
+  type WrittenHealthReport,
+} from './artillery-surface.ts';
 export { fileStamp } from './file-stamp.ts';
 export type {
   Alert,

@@ -1,15 +1,12 @@
 // ensure's checks as the verdict's gate rows, and the lines that print them: one place for
 // the verdict plugin (one run) and the merged report (N generators' runs).
+
+import type { EnsureCheck } from 'webhook-stress-common';
 import { describeMeasurements, measuredValues } from './measured-values.ts';
 import type { GateResult } from './run-format.ts';
 import { gateMark, invalidReason } from './validity.ts';
 
-/** One check as ensure hands it over (its `checks` event, or its runChecks). */
-export interface EnsureCheck {
-  original: string;
-  result: number | boolean;
-  strict: boolean;
-}
+export type { EnsureCheck };
 
 /** A check as a gate row: passed by ensure's own rule (a result of 1), with the values it was judged on. */
 export function gateOfCheck(

@@ -3,29 +3,17 @@
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import createDebug from 'debug';
-import { pluginOrderProblem, resolveTarget } from 'webhook-stress-common';
+import {
+  artilleryGlobal,
+  type PluginEvents,
+  type PluginScript,
+  pluginOrderProblem,
+  resolveTarget,
+} from 'webhook-stress-common';
 import { type MonitorConfig, MonitorConfigError, type PluginOptions, readMonitorConfig } from './config.ts';
 import { HealthFilesError } from './health-report.ts';
 import { createMonitor, type Monitor, type Stats } from './monitor.ts';
 import { SelectorError } from './select-process.ts';
-
-interface Script {
-  _configPath?: string;
-  config: { target?: string; plugins?: Record<string, unknown> };
-}
-
-interface PluginEvents {
-  on(event: 'stats' | 'done', listener: (stats: Stats) => void): void;
-}
-
-interface ArtilleryGlobal {
-  globalEvents: { emit(event: string, payload: unknown): void };
-  ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
-  log(message: string): void;
-  suggestedExitCode: number;
-  /** Set by Artillery after plugins are created, before the load starts. */
-  testInfo?: { metadata?: { startedAt?: number } };
-}
 
 const debug = createDebug('plugin:server-monitor');
 
@@ -41,12 +29,12 @@ export { SERVER_COUNTERS, SERVER_SUMMARIES, serverFigures } from './server-figur
 export class Plugin {
   private readonly monitor: Monitor | undefined;
 
-  constructor(script: Script, events: PluginEvents) {
+  constructor(script: PluginScript<object>, events: PluginEvents<Stats>) {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
       debug('worker thread: nothing to do (the main thread samples)');
       return;
     }
-    const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const artillery = artilleryGlobal();
     const orderProblem = pluginOrderProblem('server-monitor', Object.keys(script.config.plugins ?? {}));
     if (orderProblem) {
       console.error(orderProblem);

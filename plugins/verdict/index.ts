@@ -6,9 +6,12 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import createDebug from 'debug';
 import {
+  artilleryGlobal,
   collectRequests,
   discardRecording,
   type HealthReport,
+  type PluginEvents,
+  type PluginScript,
   pluginOrderProblem,
   startRecording,
 } from 'webhook-stress-common';
@@ -32,32 +35,12 @@ import {
 } from 'webhook-stress-report';
 import { type BaselineSetup, compareWithBaseline, setUpBaseline } from './baseline-run.ts';
 
-interface ArtilleryGlobal {
-  ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
-  globalEvents: {
-    on(event: 'checks', listener: (checks: EnsureCheck[]) => void): void;
-    on(event: 'server-monitor:report', listener: (written: { file: string; report: HealthReport }) => void): void;
-  };
-  log(message: string): void;
-  /** Set by Artillery before the run starts: the stamp of the run's file names. */
-  testInfo?: { metadata?: { startedAt?: number } };
-  suggestedExitCode: number;
-}
-
-interface PluginEvents {
-  on(event: 'stats' | 'done', listener: (report: PeriodStats) => void): void;
-}
-
-interface Script {
-  _configPath?: string;
-  config: {
-    target?: string;
-    phases?: Phase[];
-    variables?: Record<string, unknown>;
-    ensure?: EnsureConfig;
-    plugins?: { verdict?: { baseline?: unknown } } & Record<string, unknown>;
-  };
-}
+type Script = PluginScript<{
+  phases?: Phase[];
+  variables?: Record<string, unknown>;
+  ensure?: EnsureConfig;
+  plugins?: { verdict?: { baseline?: unknown } } & Record<string, unknown>;
+}>;
 
 export const LEGACY_METRICS_FORMAT = false;
 
@@ -70,12 +53,12 @@ function errorCode(err: unknown): string {
 }
 
 export class Plugin {
-  constructor(script: Script, events: PluginEvents) {
+  constructor(script: Script, events: PluginEvents<PeriodStats>) {
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
       debug('worker thread: nothing to do (the main thread judges)');
       return;
     }
-    const artillery = (globalThis as unknown as { artillery: ArtilleryGlobal }).artillery;
+    const artillery = artilleryGlobal();
     const orderProblem = pluginOrderProblem('verdict', Object.keys(script.config.plugins ?? {}));
     if (orderProblem) {
       console.error(orderProblem);

@@ -69,7 +69,9 @@ function env(scheme: string): Record<string, string> {
     IDEMPOTENCY_TTL_MS: '200',
     DELETE_WEBHOOK_PATH: '/api/v1/webhooks/{token}',
     ...processedCountEnv(target.url),
-    // The idempotency repeats' expect check fails: its failure lines are scanned too.
+    // The idempotency repeats' expect check on the header (named as the evidence) fails: its
+    // failure lines are scanned too.
+    REPLAY_EVIDENCE: 'header',
     REPLAY_HEADER: 'x-scan-no-such-header',
   };
 }
