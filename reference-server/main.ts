@@ -8,12 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { parseTargetArgs, type TargetOptions } from './options.ts';
 import { createClusterCountTable, createClusterWorkerCounter, createLocalCounter } from './processed-counter.ts';
 import { createTargetServer } from './server.ts';
+import { writeTargetProfile } from './target-profile.ts';
 
 function announce(options: TargetOptions, port: number): void {
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const faults = options.faults.size > 0 ? [...options.faults].join(',') : 'none';
   const mode = options.workers > 0 ? ` workers=${options.workers}` : '';
   console.log(`reference target listening on http://${host}:${port} pid=${process.pid}${mode} faults=${faults}`);
+  if (options.writeProfile) {
+    const written = writeTargetProfile(process.cwd(), `http://${host}:${port}`);
+    console.log(`Profile: ${written.file} (read by npx artillery run and npm run stress in this folder)`);
+    if (written.note) console.log(written.note);
+  }
 }
 
 function serve(options: TargetOptions, onListening: (port: number) => void): void {

@@ -45,6 +45,8 @@ export interface TargetOptions {
   bodySecretField: string;
   /** `--record-issued FILE`: every session token and webhook credential issued, one JSON line each (the secret-scan test). */
   recordIssued: string | undefined;
+  /** `npm run target`: write the target's profile into the current folder (target-profile.ts). */
+  writeProfile: boolean;
 }
 
 export const DEFAULT_OPTIONS: TargetOptions = {
@@ -64,6 +66,7 @@ export const DEFAULT_OPTIONS: TargetOptions = {
   password: 'stress-test-password',
   bodySecretField: 'secret',
   recordIssued: undefined,
+  writeProfile: false,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -97,6 +100,7 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
       password: { type: 'string' },
       'body-secret-field': { type: 'string' },
       'record-issued': { type: 'string' },
+      'write-profile': { type: 'boolean' },
     },
     strict: true,
   });
@@ -131,5 +135,6 @@ export function parseTargetArgs(argv: string[]): TargetOptions {
     password: values.password ?? d.password,
     bodySecretField: values['body-secret-field'] ?? d.bodySecretField,
     recordIssued: values['record-issued'] ?? d.recordIssued,
+    writeProfile: values['write-profile'] ?? d.writeProfile,
   };
 }

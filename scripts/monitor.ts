@@ -1,8 +1,9 @@
-// `npm run monitor -- --duration 300 --interval 1 [--port 8000 | --pid N | --pidfile F | --command RE | --metrics-url URL]`
+// `npm run monitor -- --duration 300 --interval 1 [--port 8000 | --pid N | --pidfile F | --command RE | --metrics-url URL] [--profile F]`
 // The guide's stand-alone health monitor, beside a run in another terminal: the same
 // sampler, analysis and reports as the Artillery plugin, without Artillery.
 import { parseArgs } from 'node:util';
 import { createMonitor, MonitorConfigError, readMonitorConfig, SelectorError } from 'artillery-plugin-server-monitor';
+import { applyProfileTo } from 'webhook-stress-common';
 
 function main(): void {
   const { values } = parseArgs({
@@ -16,11 +17,18 @@ function main(): void {
       'metrics-url': { type: 'string' },
       target: { type: 'string', default: 'http://127.0.0.1:8000' },
       quiet: { type: 'boolean', default: false },
+      profile: { type: 'string' },
     },
   });
+  // The profile (--profile, WEBHOOK_STRESS_PROFILE or ./webhook-stress.profile) under the environment, under the flags.
+  const fromProfile: Record<string, string | undefined> = {
+    ...process.env,
+    ...(values.profile ? { WEBHOOK_STRESS_PROFILE: values.profile } : {}),
+  };
+  applyProfileTo(fromProfile);
   const durationS = Number(values.duration);
   const env = {
-    ...process.env,
+    ...fromProfile,
     MONITOR_INTERVAL_MS: String(Number(values.interval) * 1000),
     ...(values.pid ? { SERVER_PID: values.pid } : {}),
     ...(values.pidfile ? { SERVER_PIDFILE: values.pidfile } : {}),

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HealthReport } from 'webhook-stress-common';
+import { applyProfileTo, type HealthReport } from 'webhook-stress-common';
 import {
   type AggregateReport,
   compareFigures,
@@ -110,8 +110,13 @@ async function main(): Promise<number> {
       processed: { type: 'string' },
       target: { type: 'string' },
       'reports-dir': { type: 'string' },
+      profile: { type: 'string' },
     },
   });
+  // The profile (--profile, WEBHOOK_STRESS_PROFILE or ./webhook-stress.profile): REPORTS_DIR, BASELINE_* and
+  // the merged verdict's settings read as every command reads them (flag > environment > profile).
+  if (values.profile) process.env.WEBHOOK_STRESS_PROFILE = values.profile;
+  applyProfileTo(process.env);
   if (values.merge)
     return merge(positionals, {
       processed: values.processed,

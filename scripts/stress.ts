@@ -8,11 +8,10 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { maskSecrets } from 'webhook-stress-common';
+import { maskSecrets, profileFile, readProfile, withProfile } from 'webhook-stress-common';
 import { deleteWebhooks, type ProvisionedPool, poolProblem, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
 import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
-import { readProfile, withProfile } from './lib/profile.ts';
 import { loadRegistry, type RegisteredScenario, selectScenarios, stopsSuite } from './lib/registry.ts';
 import { readStressOptions } from './lib/stress-options.ts';
 import { writeSuiteReports } from './lib/suite-reports.ts';
@@ -58,7 +57,10 @@ function interruptions(): { onChild: (c: ChildProcess) => void; interrupted: () 
 
 async function main(): Promise<number> {
   const options = readStressOptions(process.argv.slice(2), process.env, path.join(ROOT, 'reports'));
-  const profile = options.profile ? readProfile(options.profile) : {};
+  // --profile F, else WEBHOOK_STRESS_PROFILE, else ./webhook-stress.profile when there is one.
+  const file = options.profile ?? profileFile(process.env);
+  const profile = file ? readProfile(file) : {};
+  if (file) say(`Profile: ${file} (flags and environment variables win over it)`);
   const env = withProfile(process.env, profile);
   const scenarios = selectScenarios(await loadRegistry(), options.only);
   mkdirSync(options.reportsDir, { recursive: true });
@@ -68,6 +70,8 @@ async function main(): Promise<number> {
     ...Object.fromEntries(Object.entries(profile).filter(([k]) => process.env[k] === undefined)),
     ...options.flagEnv,
     REPORTS_DIR: options.reportsDir,
+    // Read here once: the runs get its variables above, not the file again.
+    WEBHOOK_STRESS_PROFILE: 'off',
   };
   const settings = readSettings({ ...env, ...options.flagEnv });
   know(settings.login.password, ...settings.credentials.flatMap((c) => [c.token, c.secret]));

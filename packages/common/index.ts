@@ -22,6 +22,16 @@ export { maskSecrets, REDACTED } from './mask.ts';
 export { OUTCOMES, type Outcome } from './outcomes.ts';
 export { type PackPlugin, pluginOrderProblem } from './plugin-order.ts';
 export {
+  type AppliedProfile,
+  applyProfile,
+  applyProfileTo,
+  DEFAULT_PROFILE,
+  ProfileError,
+  profileFile,
+  readProfile,
+  withProfile,
+} from './profile.ts';
+export {
   parseSeriesSelector,
   SelectorError as SeriesSelectorError,
   type SeriesSelector,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import createDebug from 'debug';
 import {
+  applyProfile,
   artilleryGlobal,
   type PluginEvents,
   type PluginScript,
@@ -30,6 +31,13 @@ export class Plugin {
   private readonly monitor: Monitor | undefined;
 
   constructor(script: PluginScript<object>, events: PluginEvents<Stats>) {
+    // The profile (webhook-stress.profile or WEBHOOK_STRESS_PROFILE) under the environment, before any setting is read.
+    try {
+      applyProfile();
+    } catch (err) {
+      console.error(`server-monitor: ${(err as Error).message}`);
+      process.exit(2);
+    }
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
       debug('worker thread: nothing to do (the main thread samples)');
       return;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import createDebug from 'debug';
 import {
+  applyProfile,
   artilleryGlobal,
   collectRequests,
   discardRecording,
@@ -54,6 +55,13 @@ function errorCode(err: unknown): string {
 
 export class Plugin {
   constructor(script: Script, events: PluginEvents<PeriodStats>) {
+    let profile: ReturnType<typeof applyProfile>;
+    try {
+      profile = applyProfile();
+    } catch (err) {
+      console.error(`verdict: ${(err as Error).message}`);
+      process.exit(2);
+    }
     if (!isMainThread || process.env.LOCAL_WORKER_ID !== undefined) {
       debug('worker thread: nothing to do (the main thread judges)');
       return;
@@ -64,6 +72,10 @@ export class Plugin {
       console.error(orderProblem);
       process.exit(2);
     }
+    if (profile)
+      artillery.log(
+        `Profile: ${path.relative(process.cwd(), profile.file) || profile.file} (environment variables win over it)`,
+      );
     const scenario = path.basename(script._configPath ?? 'run', path.extname(script._configPath ?? ''));
     const settings = publicSettings(script.config, process.env);
     const advice = validityAdvice(script.config.ensure?.conditions);

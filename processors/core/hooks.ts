@@ -1,5 +1,7 @@
 // The hooks every scenario's YAML may name, bound to the scenario's own counters: each
 // processor module spreads these into its exports beside the hooks of its own.
+
+import { applyProfile } from 'webhook-stress-common';
 import type { Context, Done, Events } from './artillery.ts';
 import { fatal } from './fatal.ts';
 import { CORE_COUNTERS } from './metrics.ts';
@@ -12,6 +14,7 @@ export function coreHooks(scenario: ScenarioModule) {
   const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters]);
   const checkOwnSettings = () => {
     try {
+      applyProfile();
       scenario.readSettings?.(process.env);
     } catch (err) {
       fatal(err);

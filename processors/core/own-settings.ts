@@ -2,6 +2,7 @@
 // the shared readers (lib/read-env.ts). Checked before any webhook is created (the core's
 // provisionCredentials calls the module's reader first; npm run stress calls every chosen
 // one before the first scenario), then read once per thread.
+import { applyProfile } from 'webhook-stress-common';
 import type { Env } from '../lib/read-env.ts';
 import { fatal } from './fatal.ts';
 
@@ -18,6 +19,7 @@ export function ownSettings<T>(read: (env: Env) => T): OwnSettings<T> {
     get() {
       if (value === undefined) {
         try {
+          applyProfile();
           value = read(process.env);
         } catch (err) {
           fatal(err);

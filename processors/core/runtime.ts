@@ -3,7 +3,7 @@
 // the classifier and the place in the webhook pool.
 import { cpus } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { resolveTarget } from 'webhook-stress-common';
+import { applyProfile, resolveTarget } from 'webhook-stress-common';
 import { type Classifier, createClassifier } from '../lib/classify.ts';
 import { readSettings, type Settings } from '../lib/settings.ts';
 import { createSignalGenerator, type SignalGenerator, streamSeed } from '../lib/signals.ts';
@@ -25,6 +25,8 @@ export function rt(): Runtime {
   if (runtime) return runtime;
   let settings: Settings;
   try {
+    // The profile in this folder (or WEBHOOK_STRESS_PROFILE) fills in what the environment leaves unset.
+    applyProfile();
     settings = readSettings(process.env);
   } catch (err) {
     fatal(err);

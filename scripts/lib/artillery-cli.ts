@@ -24,7 +24,8 @@ export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}):
   args.push(scenarioFile);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', ...opts.env },
+    // The caller has read any profile already and passes its variables: the run reads none again.
+    env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', WEBHOOK_STRESS_PROFILE: 'off', ...opts.env },
     stdio: ['ignore', opts.onOutput ? 'pipe' : 'inherit', opts.onOutput ? 'pipe' : 'inherit'],
   });
   opts.onSpawn?.(child);

@@ -17,7 +17,8 @@ async function stress(
   const dir = mkdtempSync(path.join(tmpdir(), 'suite-'));
   const child = spawn(process.execPath, ['scripts/stress.ts', '--reports-dir', dir, '--cool-down', '1', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // No profile of the checkout: each test states what the suite reads.
+    env: { ...process.env, WEBHOOK_STRESS_PROFILE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -42,7 +42,10 @@ function tempDir(name: string): string {
 }
 
 function spawnNode(args: string[], env: Record<string, string>): Promise<ChildResult> {
-  return runNode(args, { cwd: ROOT, env: { ...process.env, ...env } as Record<string, string> });
+  return runNode(args, {
+    cwd: ROOT,
+    env: { ...process.env, WEBHOOK_STRESS_PROFILE: 'off', ...env } as Record<string, string>,
+  });
 }
 
 function readJson<T>(file: string): T {

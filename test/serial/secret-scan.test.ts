@@ -189,7 +189,7 @@ async function scaledOutSuite(): Promise<ScanJob> {
   const args = ['scripts/stress.ts', '--generators', '2', '--scheme', 'query', '--only', 'preflight,burst,idempotency'];
   const { output } = await runNode([...args, '--target', target.url, '--reports-dir', folder, '--cool-down', '0'], {
     cwd: ROOT,
-    env: { ...process.env, ...env('query') } as Record<string, string>,
+    env: { ...process.env, WEBHOOK_STRESS_PROFILE: 'off', ...env('query') } as Record<string, string>,
   });
   return {
     scanned: [
