@@ -79,7 +79,6 @@ const run: RunData = {
   aggregate: { counters: { 'webhook.sent': 360_000 } },
   settings: {
     target: 'http://127.0.0.1:8000',
-    signingScheme: 'plain',
     phases: [{ arrivalRate: 100, duration: HOUR_S }],
     variables: {},
   },

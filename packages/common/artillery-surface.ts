@@ -17,13 +17,22 @@ export interface WrittenHealthReport {
   report: HealthReport;
 }
 
+/**
+ * What decided the run's gates, as the pack's processor read it (its settings, never a secret):
+ * label -> value, in the order to show. Sent once from the `before` flow on SETTINGS_EVENT.
+ */
+export type DecisiveSettings = Record<string, string>;
+export const SETTINGS_EVENT = 'webhook-stress:settings';
+
 /** `global.artillery` as a plugin uses it. */
 export interface ArtilleryGlobal {
   ext(hook: { ext: 'beforeExit'; method: (data: { earlyStop?: boolean }) => Promise<void> }): void;
   globalEvents: {
     on(event: 'checks', listener: (checks: EnsureCheck[]) => void): void;
     on(event: 'server-monitor:report', listener: (written: WrittenHealthReport) => void): void;
+    on(event: typeof SETTINGS_EVENT, listener: (settings: DecisiveSettings) => void): void;
     emit(event: 'server-monitor:report', payload: WrittenHealthReport): void;
+    emit(event: typeof SETTINGS_EVENT, payload: DecisiveSettings): void;
   };
   log(message: string): void;
   suggestedExitCode: number;

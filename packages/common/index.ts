@@ -2,9 +2,11 @@
 export {
   type ArtilleryGlobal,
   artilleryGlobal,
+  type DecisiveSettings,
   type EnsureCheck,
   type PluginEvents,
   type PluginScript,
+  SETTINGS_EVENT,
   type WrittenHealthReport,
 } from './artillery-surface.ts';
 export { fileStamp } from './file-stamp.ts';

@@ -35,10 +35,23 @@ function gatesTable(run: RunData): string {
   return `<table id="gates"><thead><tr><th>result</th><th>gate</th><th>measured</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Artillery's own answers and errors: every http.codes.* and errors.* counter of the run. */
+function answersTable(run: RunData): string {
+  const c = run.aggregate.counters ?? {};
+  const rows = Object.entries(c)
+    .filter(([name]) => name.startsWith('http.codes.') || name.startsWith('errors.'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  if (rows.length === 0) return '';
+  const cells = rows.map(([name, n]) => `<tr><td><code>${escapeMarkup(name)}</code></td><td>${n}</td></tr>`).join('');
+  return `<h2>Answers and errors (Artillery's counters)</h2><table id="answers"><thead><tr><th>counter</th><th>count</th></tr></thead><tbody>${cells}</tbody></table>`;
+}
+
 function keyFigures(run: RunData): string {
   const c = run.aggregate.counters ?? {};
   const rt = run.aggregate.summaries?.['http.response_time'];
   const sent = c['webhook.sent'] ?? 0;
+  // A scenario of your own (no pack processor): Artillery's own figures, not the pack's zeros.
+  if (c['webhook.sent'] === undefined) return artilleryFigures(run);
   const pct = (n: number | undefined) => (sent > 0 ? `${((100 * (n ?? 0)) / sent).toFixed(1)} %` : 'n/a');
   const figures: [string, string][] = [
     ['signals sent', String(sent)],
@@ -53,6 +66,28 @@ function keyFigures(run: RunData): string {
       `memory growth (${memoryMeasure(run)})`,
       c['server.memory_growth_mb'] !== undefined ? `${fmt(c['server.memory_growth_mb'])} MB` : 'not measured',
     ],
+    ['worker crashes', c['server.worker_crashes'] !== undefined ? String(c['server.worker_crashes']) : 'not measured'],
+  ];
+  return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeMarkup(v)}</b></div>`).join('')}</div>`;
+}
+
+function artilleryFigures(run: RunData): string {
+  const c = run.aggregate.counters ?? {};
+  const rt = run.aggregate.summaries?.['http.response_time'];
+  const requests = c['http.requests'] ?? 0;
+  const codes = Object.entries(c).filter(([k]) => k.startsWith('http.codes.'));
+  const ok = codes.filter(([k]) => k.startsWith('http.codes.2')).reduce((t, [, n]) => t + n, 0);
+  const errors = Object.entries(c)
+    .filter(([k]) => k.startsWith('errors.'))
+    .reduce((t, [, n]) => t + n, 0);
+  const pct = (n: number) => (requests > 0 ? `${((100 * n) / requests).toFixed(1)} %` : 'n/a');
+  const figures: [string, string][] = [
+    ['requests', String(requests)],
+    ['answered 2xx', pct(ok)],
+    ['errors (no answer)', pct(errors)],
+    ['avg response', rt ? `${fmt(rt.mean)} ms` : 'n/a'],
+    ['p95 response', rt ? `${fmt(rt.p95)} ms` : 'n/a'],
+    ['p99 response', rt ? `${fmt(rt.p99)} ms` : 'n/a'],
     ['worker crashes', c['server.worker_crashes'] !== undefined ? String(c['server.worker_crashes']) : 'not measured'],
   ];
   return `<div class="figures">${figures.map(([k, v]) => `<div><span>${k}</span><b>${escapeMarkup(v)}</b></div>`).join('')}</div>`;
@@ -86,7 +121,15 @@ function settingsTable(run: RunData): string {
   const rows: [string, string][] = s
     ? [
         ['target', s.target],
-        ['signing scheme', s.signingScheme],
+        ...(s.profile ? [['profile', escapeMarkup(s.profile)] as [string, string]] : []),
+        ...(s.decisive
+          ? Object.entries(s.decisive).map(([k, v]): [string, string] => [escapeMarkup(k), escapeMarkup(v)])
+          : [
+              ['pack settings', 'none: not a scenario of the pack (its own processor decided what was sent)'] as [
+                string,
+                string,
+              ],
+            ]),
         ['phases', s.phases.map((p) => escapeMarkup(describePhase(p))).join('<br>')],
         ...Object.entries(s.variables).map(([k, v]): [string, string] => [k, escapeMarkup(String(v))]),
       ]
@@ -166,7 +209,8 @@ ${gatesTable(run)}
 ${baselineTable(run)}
 <h2>Over time</h2>
 ${charts.length === 0 ? '<p class="muted">No time series in this input.</p>' : charts.map((c) => `<div class="chart" id="chart-${c.id}"></div>`).join('\n')}
-<h2>Settings</h2>
+${answersTable(run)}
+<h2>What decided the verdict</h2>
 ${settingsTable(run)}
 <script id="chart-data" type="application/json">${scriptJson(charts)}</script>
 <script>${uplotJs()}</script>

@@ -13,7 +13,7 @@ export { escapeMarkup } from './escape.ts';
 export { type EnsureConfig, gateExpressions } from './gate-expressions.ts';
 export { renderHtmlReport } from './html-report.ts';
 export { type EnsureCheck, gateLines, gateOfCheck, judgeGates } from './judged-gates.ts';
-export { renderJunit } from './junit.ts';
+export { gateId, renderJunit } from './junit.ts';
 export { type KeyFigures, keyFigures } from './key-figures.ts';
 export {
   type AggregateReport,

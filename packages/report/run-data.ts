@@ -23,5 +23,5 @@ export function publicSettings(
     const value = config.variables?.[name];
     if (typeof value === 'string' || typeof value === 'number') variables[name] = value;
   }
-  return { target, signingScheme: env.SIGNING_SCHEME || 'plain', phases: config.phases ?? [], variables };
+  return { target, phases: config.phases ?? [], variables };
 }

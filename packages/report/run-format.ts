@@ -22,9 +22,12 @@ export interface Phase {
 export interface RunSettings {
   /** Origin only: no path, query or credentials. */
   target: string;
-  signingScheme: string;
   phases: Phase[];
   variables: Record<string, string | number>;
+  /** What decided the gates, as the pack's processor read it (signing scheme, evidence, limiter, ...); absent for a scenario of your own. */
+  decisive?: Record<string, string>;
+  /** The profile the run read, if any. */
+  profile?: string;
 }
 
 export interface GateResult {

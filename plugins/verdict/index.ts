@@ -14,6 +14,7 @@ import {
   type PluginEvents,
   type PluginScript,
   pluginOrderProblem,
+  SETTINGS_EVENT,
   startRecording,
 } from 'webhook-stress-common';
 import {
@@ -101,6 +102,11 @@ export class Plugin {
       debug('done: final report received');
       finalReport = report;
     });
+    // What the pack's processor read that decides the gates (its before flow sends it once).
+    artillery.globalEvents.on(SETTINGS_EVENT, (decisive) => {
+      settings.decisive = decisive;
+    });
+    if (profile) settings.profile = path.relative(process.cwd(), profile.file) || profile.file;
     artillery.globalEvents.on('server-monitor:report', (written) => {
       debug('server-monitor:report received');
       health = written;

@@ -12,10 +12,10 @@ import { signSignal } from './sender.ts';
 
 export function coreHooks(scenario: ScenarioModule) {
   const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters]);
-  const checkOwnSettings = () => {
+  const checkOwnSettings = (): unknown => {
     try {
       applyProfile();
-      scenario.readSettings?.(process.env);
+      return scenario.readSettings?.(process.env);
     } catch (err) {
       fatal(err);
     }

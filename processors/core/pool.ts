@@ -10,6 +10,7 @@ import {
   type WebhookCredentials,
 } from '../lib/provision.ts';
 import type { Context, Done, Events } from './artillery.ts';
+import { decisiveSettings, publishDecisiveSettings } from './decisive.ts';
 import { fatal } from './fatal.ts';
 import { baseUrlOf, rt } from './runtime.ts';
 import { knowCredentials, say } from './say.ts';
@@ -18,8 +19,11 @@ import { knowCredentials, say } from './say.ts';
  * `before` flow: credentials from WEBHOOK_TOKEN/WEBHOOK_SECRET, or log in and create `webhookPool`
  * webhooks; the scenario's own settings are checked first, so a wrong one leaves nothing behind.
  */
-export async function provisionCredentials(context: Context, checkOwnSettings: () => void = () => {}): Promise<void> {
-  checkOwnSettings();
+export async function provisionCredentials(
+  context: Context,
+  checkOwnSettings: () => unknown = () => undefined,
+): Promise<void> {
+  const own = checkOwnSettings();
   const { settings } = rt();
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
@@ -34,6 +38,9 @@ export async function provisionCredentials(context: Context, checkOwnSettings: (
     }
     context.vars.webhooks = pool.webhooks;
     context.vars.provisioned = pool;
+    publishDecisiveSettings(
+      decisiveSettings(settings, { size: pool.webhooks.length, given: pool.accessToken === undefined }, own),
+    );
   } catch (err) {
     fatal(err);
   }

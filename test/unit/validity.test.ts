@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GateResult } from 'webhook-stress-report';
-import { renderJunit } from '../../packages/report/junit.ts';
+import { gateId, renderJunit } from '../../packages/report/junit.ts';
 import { gateMark, invalidReason, validityAdvice } from '../../packages/report/validity.ts';
 import { GUIDE_COLUMNS, summaryRow } from '../../scripts/lib/suite-summary.ts';
 
@@ -64,5 +64,22 @@ describe('validity gates', () => {
     );
     assert.equal(row.result, 'INVALID');
     assert.deepEqual(row.failedGates, ['not judged: spread too wide']);
+  });
+});
+
+describe('JUnit test names', () => {
+  it('stay the same when a threshold changes; the numbers are in the message', () => {
+    const gate = (expression: string, strict = true) => ({ expression, passed: false, strict, measured: { x: 1 } });
+    assert.equal(gateId(gate('webhook.as_expected / webhook.sent >= 0.95')), 'webhook.as_expected / webhook.sent >= N');
+    assert.equal(gateId(gate('webhook.as_expected / webhook.sent >= 0.9')), 'webhook.as_expected / webhook.sent >= N');
+    assert.equal(
+      gateId(gate('http.response_time.p95 < 200')),
+      'http.response_time.p95 < N',
+      'p95 is a name, not a number',
+    );
+    assert.equal(gateId(gate('server.memory_growth_mb < 50', false)), 'server.memory_growth_mb < N (warning)');
+    const xml = renderJunit([{ scenario: 'hft', gates: [gate('webhook.rate_limited == 0')] }]);
+    assert.match(xml, /name="webhook.rate_limited == N"/);
+    assert.match(xml, /<failure message="gate failed: webhook.rate_limited == 0 \(x = 1\)"/);
   });
 });
