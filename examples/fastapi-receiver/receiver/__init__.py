@@ -1,0 +1,1 @@
+"""A FastAPI webhook receiver for trading signals, on Redis, to read and copy from."""
