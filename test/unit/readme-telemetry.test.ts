@@ -1,7 +1,7 @@
-// Every artillery command the README gives turns Artillery's telemetry off
+// Every artillery command the README and docs/ give turns Artillery's telemetry off
 // (ARTILLERY_DISABLE_TELEMETRY), in code blocks and in inline code alike.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../../reference-server/launch.ts';
@@ -47,15 +47,29 @@ test('codeLines finds fenced lines, joins continuations and finds inline spans',
   ]);
 });
 
-test('every artillery command in README.md sets ARTILLERY_DISABLE_TELEMETRY', () => {
-  const commands = codeLines(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).filter((c) =>
-    ARTILLERY_COMMAND.test(c.text),
+/** README.md and every Markdown file under docs/, relative to the repository. */
+function userDocs(): string[] {
+  const docs = readdirSync(path.join(ROOT, 'docs'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)));
+  return ['README.md', ...docs.sort()];
+}
+
+test('every artillery command in README.md and docs/ sets ARTILLERY_DISABLE_TELEMETRY', () => {
+  const commands = userDocs().flatMap((file) =>
+    codeLines(readFileSync(path.join(ROOT, file), 'utf8'))
+      .filter((c) => ARTILLERY_COMMAND.test(c.text))
+      .map((c) => ({ ...c, file })),
   );
-  // The README gives several; finding none would mean the scan is broken, not the README fixed.
-  assert.ok(commands.length >= 5, `only ${commands.length} artillery commands found`);
+  assert.ok(
+    commands.some((c) => c.file === 'README.md'),
+    'the README gives an artillery command: none found',
+  );
+  // The docs give many; finding few would mean the scan is broken, not the docs fixed.
+  assert.ok(commands.length >= 10, `only ${commands.length} artillery commands found`);
   const missing = commands.filter((c) => !/\bARTILLERY_DISABLE_TELEMETRY=\S/.test(c.text));
   assert.deepEqual(
-    missing.map((c) => `README.md:${c.line}: ${c.text.trim()}`),
+    missing.map((c) => `${c.file}:${c.line}: ${c.text.trim()}`),
     [],
     'prefix these with ARTILLERY_DISABLE_TELEMETRY=true',
   );

@@ -73,7 +73,7 @@ describe('settings from the environment', () => {
     );
   });
 
-  it('the README quotes the line a 16-byte Standard Webhooks secret gets, word for word', () => {
+  it('the secrets guide quotes the line a 16-byte Standard Webhooks secret gets, word for word', () => {
     const env = {
       WEBHOOK_TOKEN: 't1',
       WEBHOOK_SECRET: `whsec_${Buffer.alloc(16).toString('base64')}`,
@@ -82,7 +82,9 @@ describe('settings from the environment', () => {
     assert.throws(
       () => readSettings(env),
       (err: Error) =>
-        readFileSync(path.join(ROOT, 'README.md'), 'utf8').includes(`webhook-stress-pack: ${err.message}\n`),
+        readFileSync(path.join(ROOT, 'docs/guides/secrets.md'), 'utf8').includes(
+          `webhook-stress-pack: ${err.message}\n`,
+        ),
     );
   });
 
