@@ -2,10 +2,24 @@
 // reports the URL it listens on; used by the suite runner, tests and benchmarks.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-export const ROOT = path.resolve(import.meta.dirname, '..');
+/**
+ * The pack's root (its package.json and scenarios/): where this code runs from, as TypeScript in a
+ * checkout or built into dist/ inside the installed `webhook-stress` package.
+ */
+function packRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir))
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'scenarios'))) return dir;
+  throw new Error(`no pack root (package.json beside scenarios/) above ${from}`);
+}
+
+export const ROOT = packRoot(import.meta.dirname);
+
+/** A module beside this one, in the form this one runs as (.ts in a checkout, .js when built). */
+const besideThis = (name: string) => path.join(import.meta.dirname, `${name}${path.extname(import.meta.filename)}`);
 
 /** The exactly-once oracle of the reference target: its own count of processed signals. */
 export function processedCountEnv(url: string): Record<string, string> {
@@ -54,7 +68,7 @@ export function listeningUrl(child: ChildProcess, name: string): Promise<string>
 }
 
 export async function startTarget(args: string[] = []): Promise<RunningTarget> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'reference-server/main.ts'), '--port', '0', ...args], {
+  const child = spawn(process.execPath, [besideThis('main'), '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await listeningUrl(child, 'reference target');

@@ -56,13 +56,18 @@ function interruptions(): { onChild: (c: ChildProcess) => void; interrupted: () 
 }
 
 async function main(): Promise<number> {
-  const options = readStressOptions(process.argv.slice(2), process.env, path.join(ROOT, 'reports'));
+  const options = readStressOptions(process.argv.slice(2), process.env, path.resolve('reports'));
   // --profile F, else WEBHOOK_STRESS_PROFILE, else ./webhook-stress.profile when there is one.
   const file = options.profile ?? profileFile(process.env);
   const profile = file ? readProfile(file) : {};
   if (file) say(`Profile: ${file} (flags and environment variables win over it)`);
   const env = withProfile(process.env, profile);
-  const scenarios = selectScenarios(await loadRegistry(), options.only);
+  const registry = await loadRegistry();
+  if (options.list) {
+    for (const s of registry) say(`${s.name.padEnd(16)} ${s.module.title}  (docs/scenarios/${s.name}.md)`);
+    return 0;
+  }
+  const scenarios = selectScenarios(registry, options.only);
   mkdirSync(options.reportsDir, { recursive: true });
   // What every run gets beyond this process's environment: the profile's variables the environment
   // leaves unset, then the flags (flag > environment > profile > default).

@@ -1,9 +1,14 @@
 // Runs the project's own artillery CLI (with the project's Node 22) on one scenario file.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT } from '../../reference-server/launch.ts';
 
-export const ARTILLERY = path.join(ROOT, 'node_modules/artillery/bin/run');
+/** The Artillery the pack depends on (found as Node finds it: the checkout's, or beside the installed package). */
+export const ARTILLERY = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('artillery/package.json')),
+  'bin/run',
+);
 
 export interface ArtilleryOptions {
   target?: string | undefined;
@@ -14,6 +19,8 @@ export interface ArtilleryOptions {
   overrides?: string;
   /** Gets the child as soon as it exists, e.g. to pass on Ctrl-C. */
   onSpawn?: (child: ChildProcess) => void;
+  /** More of artillery run's own options (webhook-stress run passes the user's through). */
+  extraArgs?: string[];
 }
 
 export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}): Promise<number | null> {
@@ -21,9 +28,10 @@ export function runArtillery(scenarioFile: string, opts: ArtilleryOptions = {}):
   if (opts.outputJson) args.push('--output', opts.outputJson);
   if (opts.target) args.push('--target', opts.target);
   if (opts.overrides) args.push('--overrides', opts.overrides);
-  args.push(scenarioFile);
+  if (opts.extraArgs) args.push(...opts.extraArgs);
+  // A scenario named relative to the pack; the run itself works in the caller's folder (its profile, its reports).
+  args.push(path.resolve(ROOT, scenarioFile));
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
     // The caller has read any profile already and passes its variables: the run reads none again.
     env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', WEBHOOK_STRESS_PROFILE: 'off', ...opts.env },
     stdio: ['ignore', opts.onOutput ? 'pipe' : 'inherit', opts.onOutput ? 'pipe' : 'inherit'],

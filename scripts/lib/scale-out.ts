@@ -11,7 +11,7 @@ import { ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from './artillery-cli.ts';
 import { scalePhases, scenarioConditions, scenarioPhases } from './scale-phases.ts';
 
-export const SKETCH_REPORTER = path.join(ROOT, 'scripts/lib/sketch-reporter.ts');
+export const SKETCH_REPORTER = path.join(import.meta.dirname, `sketch-reporter${path.extname(import.meta.filename)}`);
 // The generators read no processed count: each delta would include the others' work.
 const PROCESSED_COUNT_VARIABLES = ['PROCESSED_COUNT_URL', 'PROCESSED_COUNT_METRIC', 'PROCESSED_COUNT_JSON_PATH'];
 

@@ -22,6 +22,7 @@ const OPTIONS = {
   tolerances: { type: 'string' },
   'server-gates': { type: 'string', default: 'required' },
   generators: { type: 'string', default: '1' },
+  list: { type: 'boolean', default: false },
 } as const;
 
 /** Flags that stand for an environment variable of the processor or the monitor. */
@@ -52,6 +53,8 @@ export interface StressOptions {
   samplerIndex: number;
   /** Variables the flags set for every run (flag > environment). */
   flagEnv: Record<string, string>;
+  /** --list: print the scenarios of the registry, in suite order, and stop. */
+  list: boolean;
 }
 
 export class OptionError extends Error {}
@@ -77,7 +80,7 @@ export function readStressOptions(
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS }));
   } catch (err) {
-    throw new OptionError(`${(err as Error).message.split('\n')[0]}; see README "The two commands" for the flags`);
+    throw new OptionError(`${(err as Error).message.split('\n')[0]}; see docs/reference/cli.md for the flags`);
   }
   if (values.profile && values.dotenv && values.profile !== values.dotenv)
     throw new OptionError('--profile and --dotenv name the same thing; give one of them');
@@ -117,5 +120,6 @@ export function readStressOptions(
     generators,
     samplerIndex: sampler,
     flagEnv,
+    list: values.list,
   };
 }
