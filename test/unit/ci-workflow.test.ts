@@ -49,7 +49,7 @@ describe('the GitHub Actions example', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    assert.equal(pkg.scripts['ci-summary'], 'node scripts/ci-summary.ts');
+    assert.equal(pkg.scripts['ci-summary'], 'node bin/webhook-stress.js ci-summary');
   });
 
   it('consumes reports/junit.xml with a test reporter pinned to an exact version, failing on failures', () => {

@@ -37,6 +37,7 @@ const READ_BY_OTHERS: Record<string, string> = {
 const DYNAMIC_READS: Record<string, string> = {
   'processors/lib/read-env.ts': 'the shared readers take the name from their callers, which the scanner reads',
   'scripts/stress.ts': "a profile's own variables, looked up to see which the environment leaves unset",
+  'packages/common/profile.ts': "a profile's own variables, filled in where the environment leaves them unset",
 };
 
 /** Shown in the docs before the code that makes them true is merged: each entry says where it is built. */
