@@ -37,16 +37,13 @@ const READ_BY_OTHERS: Record<string, string> = {
 const DYNAMIC_READS: Record<string, string> = {
   'processors/lib/read-env.ts': 'the shared readers take the name from their callers, which the scanner reads',
   'scripts/stress.ts': "a profile's own variables, looked up to see which the environment leaves unset",
+  'scripts/probe.ts': 'the settings it used as given (GIVEN_SETTINGS), each documented, written back into the profile',
   'packages/common/profile.ts': "a profile's own variables, filled in where the environment leaves them unset",
 };
 
 /** Shown in the docs before the code that makes them true is merged: each entry says where it is built. */
-const PENDING_SCRIPTS: Record<string, string> = {
-  probe: 'npm run probe (scripts/probe.ts), being built on its own branch',
-};
-const PENDING_LINKS: Record<string, string> = {
-  'examples/fastapi-receiver/README.md': 'the FastAPI receiver example, being written on its own branch',
-};
+const PENDING_SCRIPTS: Record<string, string> = {};
+const PENDING_LINKS: Record<string, string> = {};
 
 const UPPER = /^[A-Z][A-Z0-9_]*$/;
 
