@@ -59,6 +59,7 @@ export const METRICS = {
 
 export const scenario = defineScenario({
   order: 100,
+  sendsHostileTraffic: true,
   title: 'Hostile traffic mixed into legitimate load',
   counters: [...HOSTILE_CLASSES.flatMap((h) => FIGURES.map((f) => METRICS.of(h, f))), METRICS.serverError],
   histograms: [METRICS.legitMs],

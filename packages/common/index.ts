@@ -10,6 +10,7 @@ export {
   type WrittenHealthReport,
 } from './artillery-surface.ts';
 export { fileStamp } from './file-stamp.ts';
+export { isLoopback, targetGuardProblem } from './target-guard.ts';
 export type {
   Alert,
   HealthReport,

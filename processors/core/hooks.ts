@@ -22,7 +22,8 @@ export function coreHooks(scenario: ScenarioModule) {
   };
   return {
     /** `before` flow: the scenario's own settings checked, then the webhooks provisioned. */
-    provisionCredentials: async (context: Context) => provisionCredentials(context, checkOwnSettings),
+    provisionCredentials: async (context: Context) =>
+      provisionCredentials(context, checkOwnSettings, scenario.sendsHostileTraffic === true),
     removeProvisionedWebhooks,
     /** beforeScenario: one webhook of the pool for this virtual user, and every counter at 0. */
     pickWebhook(context: Context, events: Events, done: Done): void {

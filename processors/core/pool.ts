@@ -1,6 +1,6 @@
 // The webhooks a run sends to: provisioned once in the main thread (`before`), deleted once at
 // the end (`after`), and shared out to virtual users round robin across worker threads.
-import { targetUrl } from 'webhook-stress-common';
+import { targetGuardProblem, targetUrl } from 'webhook-stress-common';
 import {
   deleteWebhooks,
   ProvisionError,
@@ -22,11 +22,20 @@ import { knowCredentials, say } from './say.ts';
 export async function provisionCredentials(
   context: Context,
   checkOwnSettings: () => unknown = () => undefined,
+  hostile = false,
 ): Promise<void> {
   const own = checkOwnSettings();
   const { settings } = rt();
   const poolSize = Number(context.vars.webhookPool ?? 1);
   try {
+    const sends = [
+      ...(hostile ? ['hostile requests'] : []),
+      ...(settings.credentials.length === 0 ? ['creating (and deleting) webhooks'] : []),
+    ];
+    const refused = sends.length
+      ? targetGuardProblem({ target: baseUrlOf(context), what: sends.join(' and '), env: process.env })
+      : undefined;
+    if (refused) throw new ProvisionError(refused);
     const pool = await provisionPool(baseUrlOf(context), settings, poolSize);
     knowCredentials(pool.webhooks, pool.accessToken);
     const short = poolProblem(pool.webhooks.length, poolSize);

@@ -31,6 +31,8 @@ export interface ScenarioModule {
   readSettings?: (env: Record<string, string | undefined>) => unknown;
   /** Columns it adds to the suite's summary. */
   columns?: readonly SummaryColumn[];
+  /** It sends forged, malformed and oversized requests: only to a target that is yours (packages/common target-guard.ts). */
+  sendsHostileTraffic?: boolean;
   /** A failure means the receiver's contract is not the one the pack expects: the suite stops before any load. */
   stopsSuiteOnFailure?: boolean;
 }

@@ -108,6 +108,35 @@ describe('clear errors', () => {
     assert.match(packErrors(run.output).join('\n'), /WEBHOOK_TOKEN has 1 value\(s\) but WEBHOOK_SECRET has 0/);
   });
 
+  // The guard for targets that are not yours: `.invalid` never resolves, so even a guard that
+  // failed to hold would send nothing off this machine; SERVER_MONITOR off, nothing to sample.
+  it("hostile traffic and provisioning to a target that is not this machine nor the profile's: exit 2, one line", async () => {
+    const remote = 'http://receiver.invalid:8000';
+    const hostile = await runScenario('hostile', remote, {
+      SERVER_MONITOR: 'off',
+      WEBHOOK_TOKEN: 't',
+      WEBHOOK_SECRET: 's',
+    });
+    assert.equal(hostile.code, 2, hostile.output);
+    assert.match(
+      packErrors(hostile.output).join('\n'),
+      /^webhook-stress-pack: refusing hostile requests to http:\/\/receiver\.invalid:8000, .* set ALLOW_REMOTE_TARGET=http:\/\/receiver\.invalid:8000$/m,
+    );
+    const burst = await runScenario('burst', remote, { SERVER_MONITOR: 'off' });
+    assert.equal(burst.code, 2, burst.output);
+    assert.match(
+      packErrors(burst.output).join('\n'),
+      /refusing creating \(and deleting\) webhooks to http:\/\/receiver\.invalid:8000/,
+    );
+    // This machine is always allowed, whatever target the profile names.
+    assert.deepEqual(
+      packErrors((await runScenario('preflight', target.url, { PROFILE_TARGET: remote })).output).filter((l) =>
+        /refusing/.test(l),
+      ),
+      [],
+    );
+  });
+
   it('an unknown signing scheme', async () => {
     // A temp folder of the run's own: other test files' runs record their requests beside it.
     const runTmp = mkdtempSync(path.join(tmpdir(), 'pack-tmp-'));
