@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { maskSecrets, profileFile, readProfile, withProfile } from 'webhook-stress-common';
 import { deleteWebhooks, type ProvisionedPool, poolProblem, provisionPool } from '../processors/lib/provision.ts';
 import { readSettings } from '../processors/lib/settings.ts';
-import { processedCountEnv, ROOT, type RunningTarget, startTarget } from '../reference-server/launch.ts';
+import { processedCountEnv, type RunningTarget, startTarget } from '../reference-server/launch.ts';
 import { loadRegistry, type RegisteredScenario, selectScenarios, stopsSuite } from './lib/registry.ts';
 import { readStressOptions } from './lib/stress-options.ts';
 import { writeSuiteReports } from './lib/suite-reports.ts';

@@ -24,7 +24,7 @@ export const LEGACY_METRICS_FORMAT = false;
 export { analyseMemory } from './analysis.ts';
 export { MonitorConfigError, readMonitorConfig } from './config.ts';
 export { createMonitor } from './monitor.ts';
-export { SelectorError } from './select-process.ts';
+export { SelectorError, selectRootPid } from './select-process.ts';
 export { SERVER_COUNTERS, SERVER_SUMMARIES, serverFigures } from './server-figures.ts';
 
 export class Plugin {

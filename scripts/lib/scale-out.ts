@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Phase } from 'webhook-stress-report';
-import { ROOT } from '../../reference-server/launch.ts';
 import { runArtillery } from './artillery-cli.ts';
 import { scalePhases, scenarioConditions, scenarioPhases } from './scale-phases.ts';
 
