@@ -10,7 +10,6 @@ export {
   type WrittenHealthReport,
 } from './artillery-surface.ts';
 export { fileStamp } from './file-stamp.ts';
-export { isLoopback, targetGuardProblem } from './target-guard.ts';
 export type {
   Alert,
   HealthReport,
@@ -53,3 +52,4 @@ export {
 } from './request-record.ts';
 export { type SamplingParty, SamplingPartyError, samplingParty } from './sampling-party.ts';
 export { DEFAULT_TARGET, resolveTarget, targetUrl } from './target.ts';
+export { isLoopback, targetGuardProblem } from './target-guard.ts';

@@ -19,7 +19,6 @@ import {
 } from 'webhook-stress-common';
 import {
   type AggregateReport,
-  type EnsureCheck,
   type EnsureConfig,
   flattenReport,
   type GateResult,
