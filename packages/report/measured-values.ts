@@ -19,13 +19,21 @@ export function flattenReport(report: AggregateReport): Map<string, number> {
 
 const METRIC_NAME = /[A-Za-z_][\w.-]*\.[\w.-]*\w/g;
 
+// Artillery counts every HTTP answer by its code and every failure by its error, and emits a
+// counter only once it occurs: when the HTTP engine ran (http.requests), an absent one is 0.
+const COUNTED_BY_OUTCOME = /^(?:http\.codes\.\d{3}|errors\..+)$/;
+
+function countedAbsent(name: string, values: ReadonlyMap<string, number>): number | undefined {
+  return COUNTED_BY_OUTCOME.test(name) && values.has('http.requests') ? 0 : undefined;
+}
+
 /** Metric names an expression mentions, each with its value (undefined when never emitted). */
 export function measuredValues(
   expression: string,
   values: ReadonlyMap<string, number>,
 ): [string, number | undefined][] {
   const names = new Set(expression.match(METRIC_NAME) ?? []);
-  return [...names].map((name) => [name, values.get(name)]);
+  return [...names].map((name) => [name, values.get(name) ?? countedAbsent(name, values)]);
 }
 
 export function describeMeasurements(pairs: [string, number | null | undefined][]): string {

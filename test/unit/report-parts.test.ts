@@ -321,3 +321,20 @@ describe('baseline comparison', () => {
     });
   });
 });
+
+describe('Artillery counters counted by outcome', () => {
+  it('an absent http.codes.N or errors.X is 0 once the HTTP engine ran, and not measured before', async () => {
+    const { measuredValues } = await import('../../packages/report/measured-values.ts');
+    const ran = new Map([
+      ['http.requests', 10],
+      ['http.codes.500', 10],
+    ]);
+    assert.deepEqual(measuredValues('http.codes.200 == http.requests', ran), [
+      ['http.codes.200', 0],
+      ['http.requests', 10],
+    ]);
+    assert.deepEqual(measuredValues('errors.ETIMEDOUT == 0', ran), [['errors.ETIMEDOUT', 0]]);
+    assert.deepEqual(measuredValues('webhook.executions == 1', ran), [['webhook.executions', undefined]]);
+    assert.deepEqual(measuredValues('http.codes.200 > 0', new Map()), [['http.codes.200', undefined]]);
+  });
+});
