@@ -5,6 +5,7 @@ import { defineScenario } from './core/scenario.ts';
 
 export const scenario = defineScenario({
   order: 20,
+  spacedBelowLimit: true,
   title: 'Test 1 of the guide: High-Frequency Trading',
   counters: [],
 });

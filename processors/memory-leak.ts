@@ -5,6 +5,7 @@ import { defineScenario } from './core/scenario.ts';
 
 export const scenario = defineScenario({
   order: 50,
+  spacedBelowLimit: true,
   title: 'Test 4 of the guide: Memory Leak Detection',
   counters: [],
 });

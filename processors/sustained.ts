@@ -5,6 +5,7 @@ import { defineScenario } from './core/scenario.ts';
 
 export const scenario = defineScenario({
   order: 40,
+  spacedBelowLimit: true,
   title: 'Test 3 of the guide: Sustained Load',
   counters: [],
 });

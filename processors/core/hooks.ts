@@ -7,11 +7,28 @@ import { fatal } from './fatal.ts';
 import { CORE_COUNTERS } from './metrics.ts';
 import { recordOutcome, recordTransportError } from './outcome.ts';
 import { createPicker, provisionCredentials, removeProvisionedWebhooks } from './pool.ts';
+import { rt } from './runtime.ts';
 import type { ScenarioModule } from './scenario.ts';
 import { signSignal } from './sender.ts';
+import { createSpacingWatch, GENERATOR, scheduledLimit } from './spacing.ts';
+
+type SpacingWatch = ReturnType<typeof createSpacingWatch>;
+
+/** signSignal, with each send's time noted per webhook and a send bunched past the limit counted. */
+function spacedSignSignal(): typeof signSignal {
+  let watch: SpacingWatch | undefined;
+  return (params, context, events, done) => {
+    // After rt(): the profile is applied before the limit is read.
+    rt();
+    watch ??= createSpacingWatch(scheduledLimit(process.env));
+    if (watch.note(String(context.vars.webhookToken), Date.now())) events.emit('counter', GENERATOR.bunchedSends, 1);
+    signSignal(params, context, events, done);
+  };
+}
 
 export function coreHooks(scenario: ScenarioModule) {
-  const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters]);
+  const spaced = scenario.spacedBelowLimit === true;
+  const pickFrom = createPicker([...CORE_COUNTERS, ...scenario.counters, ...(spaced ? [GENERATOR.bunchedSends] : [])]);
   const checkOwnSettings = (): unknown => {
     try {
       applyProfile();
@@ -29,7 +46,7 @@ export function coreHooks(scenario: ScenarioModule) {
     pickWebhook(context: Context, events: Events, done: Done): void {
       pickFrom(context, events, done);
     },
-    signSignal,
+    signSignal: spaced ? spacedSignSignal() : signSignal,
     recordOutcome,
     recordTransportError,
     pickFrom,

@@ -31,6 +31,11 @@ export interface ScenarioModule {
   readSettings?: (env: Record<string, string | undefined>) => unknown;
   /** Columns it adds to the suite's summary. */
   columns?: readonly SummaryColumn[];
+  /**
+   * Its schedule keeps every webhook below RATE_LIMIT_PER_SECOND: the generator's spacing is
+   * measured (generator.bunched_sends, core/spacing.ts) for its validity gate.
+   */
+  spacedBelowLimit?: boolean;
   /** It sends forged, malformed and oversized requests: only to a target that is yours (packages/common target-guard.ts). */
   sendsHostileTraffic?: boolean;
   /** A failure means the receiver's contract is not the one the pack expects: the suite stops before any load. */

@@ -196,6 +196,26 @@ describe('gates failed alone by load-shaped faults', () => {
     }
   });
 
+  it('hft from a generator that bunches its sends (100 in 1 s to one webhook): INVALID with one line, never a FAIL', async () => {
+    // The generator's fault, not the receiver's: the same correct 10/s receiver rightly answers
+    // 429s, and the validity gate on the generator's own spacing takes the verdict away.
+    const receiver = await startReceiver(undefined, { rateLimit: 10 });
+    try {
+      const overrides = JSON.stringify({ config: { phases: [{ arrivalCount: 100, duration: 1 }] } });
+      const run = await runScenario('hft', receiver.url, env(receiver.url), { overrides });
+      assert.match(run.verdict?.invalid ?? '', /generator\.bunched_sends == 0 does not hold/, run.output);
+      assert.ok((run.counters['generator.bunched_sends'] ?? 0) >= 80, run.output);
+      assert.ok((run.counters['webhook.rate_limited'] ?? 0) > 0, 'the receiver answered 429s');
+      assert.match(
+        run.output,
+        /^INVALID run, gates not judged: generator\.bunched_sends == 0 does not hold .* close other load on this machine$/m,
+      );
+      assert.notEqual(run.code, 0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('sustained, --fault leak of 40 KiB a signal (3,000 signals: about 117 MB): fails only "server.memory_growth_mb < 100"', async () => {
     const target = await startTarget(['--fault', 'leak', '--leak-kb', '40']);
     try {

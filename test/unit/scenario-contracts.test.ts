@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import { BURST_METRICS } from 'artillery-engine-burst';
 import { SERVER_COUNTERS, SERVER_SUMMARIES } from 'artillery-plugin-server-monitor';
 import { CORE_COUNTERS, EVIDENCE_COUNTERS } from '../../processors/core/metrics.ts';
+import { GENERATOR } from '../../processors/core/spacing.ts';
 import { loadRegistry, type RegisteredScenario } from '../../scripts/lib/registry.ts';
 
 let registry: RegisteredScenario[];
@@ -31,6 +32,7 @@ function gateMetrics(s: RegisteredScenario): string[] {
 function emitted(s: RegisteredScenario): { counters: Set<string>; histograms: Set<string>; external: RegExp[] } {
   const flow = JSON.stringify([s.script.before, s.script.scenarios]);
   const counters = new Set([...CORE_COUNTERS, ...s.module.counters, ...(s.module.evidence ?? []), ...SERVER_COUNTERS]);
+  if (s.module.spacedBelowLimit) counters.add(GENERATOR.bunchedSends);
   // The oracle's figures exist only where the flow counts them.
   if (flow.includes('countProcessed')) for (const name of EVIDENCE_COUNTERS) counters.add(name);
   const histograms = new Set([...(s.module.histograms ?? []), ...SERVER_SUMMARIES]);
