@@ -127,18 +127,21 @@ export async function probeReplay(
     ...marking(first, second, third, ctx),
     evidence: evidence.filter((l) => !l.startsWith('counters ')),
   };
+  const noCounter = (because: string): ReplayResult => ({
+    marking: markingFinding,
+    processed: undefined,
+    counter: finding({
+      property: 'processed counter',
+      value: 'undetermined',
+      confidence: 'undetermined',
+      because,
+      evidence,
+    }),
+  });
   if (!before || !afterFirst || !afterSecond || !afterThird) {
-    return {
-      marking: markingFinding,
-      processed: undefined,
-      counter: finding({
-        property: 'processed counter',
-        value: 'undetermined',
-        confidence: 'undetermined',
-        because: `${source.url} answered no ${source.format === 'json' ? 'JSON' : 'Prometheus text'}: give your server's count with --count-url URL (and --count-json-path for JSON)`,
-        evidence,
-      }),
-    };
+    return noCounter(
+      `${source.url} answered no ${source.format === 'json' ? 'JSON' : 'Prometheus text'}: give your server's count with --count-url URL (and --count-json-path for JSON)`,
+    );
   }
   const [r1, r2, r3] = [rises(before, afterFirst), rises(afterFirst, afterSecond), rises(afterSecond, afterThird)];
   const candidates = rankCandidates(
@@ -149,19 +152,11 @@ export async function probeReplay(
   );
   const [name] = candidates;
   if (name === undefined) {
-    return {
-      marking: markingFinding,
-      processed: undefined,
-      counter: finding({
-        property: 'processed counter',
-        value: 'undetermined',
-        confidence: 'undetermined',
-        because: processedTwice.length
-          ? `only ${processedTwice.slice(0, 3).join(', ')} rose by 1 for each of the three, the replay included: the server processed the replay, or counts requests`
-          : `no counter at ${source.url} rose by 1 for a fresh signal and by 0 for its replay`,
-        evidence,
-      }),
-    };
+    return noCounter(
+      processedTwice.length
+        ? `only ${processedTwice.slice(0, 3).join(', ')} rose by 1 for each of the three, the replay included: the server processed the replay, or counts requests`
+        : `no counter at ${source.url} rose by 1 for a fresh signal and by 0 for its replay`,
+    );
   }
   const settings: Record<string, string> =
     source.format === 'json'
