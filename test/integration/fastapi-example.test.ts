@@ -3,6 +3,7 @@
 // them, and each switch that makes it wrong the way real receivers are wrong fails exactly
 // the gate that names its bug.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { type ArtilleryRun, failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 import {
@@ -12,6 +13,7 @@ import {
   type RunningExample,
   startFastapiExample,
 } from '../helpers/fastapi-example.ts';
+import { probe, probeDirs, values } from '../helpers/probe.ts';
 
 const EXACTLY_ONCE_GATE = 'webhook.executions == 1';
 const BAND_GATE =
@@ -20,6 +22,7 @@ const BAND_GATE =
 const running = new Set<RunningExample>();
 after(async () => {
   for (const example of running) await example.stop();
+  for (const d of probeDirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function start(switches: ExampleSwitches = {}, layout: ExampleLayout = {}): Promise<RunningExample> {
@@ -85,6 +88,46 @@ describe('the FastAPI example receiver as two replicas behind nginx (round robin
     assert.equal(result.verdict?.invalid, undefined, 'rate-limit judged');
     assert.deepEqual(failedGates(result), [BAND_GATE], summary(result));
     assert.ok((result.counters['webhook.limit_allowed'] ?? 0) > (result.counters['webhook.limit_band_max'] ?? 0));
+    await stop(example);
+  });
+});
+
+describe('npm run probe on the FastAPI example (form login, uvicorn --workers 2, Redis, Prometheus)', () => {
+  it('finds its contract, and the profile alone gives burst, idempotency and rate-limit their right verdicts', async () => {
+    const example = await start();
+    const run = await probe(['--target', example.url]);
+    assert.equal(run.code, 0, run.output);
+    const v = values(run.profile);
+    assert.equal(v.LOGIN_ENCODING, 'form', 'a JSON login refused, the form login taken');
+    assert.equal(v.SIGNING_SCHEME, 'plain', run.output);
+    assert.match(run.output, /^signing scheme +plain +\[sure\]$/m);
+    assert.equal(v.PROCESSED_COUNT_METRIC, 'signals_processed_total', run.output);
+    assert.equal(v.REPLAY_HEADER, 'idempotent-replayed');
+    assert.match(v.REPLAY_EVIDENCE ?? '', /header/);
+    assert.equal(v.RATE_LIMIT_PER_SECOND, '10', run.output);
+    assert.ok(['1000', '1500'].includes(v.IDEMPOTENCY_TTL_MS ?? ''), `window of 1 s: ${v.IDEMPOTENCY_TTL_MS}`);
+    assert.equal(v.DELETE_WEBHOOK_PATH, '/api/v1/webhooks/{token}');
+    for (const scenario of ['burst', 'idempotency', 'rate-limit']) {
+      const result = await runJudgedScenario(scenario, undefined, {
+        WEBHOOK_STRESS_PROFILE: run.file,
+        SERVER_PID: String(example.pids[0]),
+      });
+      assert.deepEqual(failedGates(result), [], `${scenario}: ${summary(result)}`);
+    }
+    await stop(example);
+  });
+
+  it('IDEMPOTENCY=get-then-set: the probe sees the same contract, and its profile makes burst fail exactly-once alone', async () => {
+    // A sequential replay is caught by GET-then-SET too: only a burst shows the race.
+    const example = await start({ IDEMPOTENCY: 'get-then-set' });
+    const run = await probe(['--target', example.url, '--skip', 'window,limit']);
+    assert.equal(run.code, 0, run.output);
+    assert.equal(values(run.profile).PROCESSED_COUNT_METRIC, 'signals_processed_total', run.output);
+    const burst = await runJudgedScenario('burst', undefined, {
+      WEBHOOK_STRESS_PROFILE: run.file,
+      SERVER_PID: String(example.pids[0]),
+    });
+    assert.deepEqual(failedGates(burst), [EXACTLY_ONCE_GATE], summary(burst));
     await stop(example);
   });
 });

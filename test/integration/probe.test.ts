@@ -6,55 +6,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { freePort, listeningUrl, ROOT, type RunningTarget, startTarget } from '../../reference-server/launch.ts';
 import { failedGates, runJudgedScenario } from '../helpers/artillery.ts';
+import { probe, probeDirs, values } from '../helpers/probe.ts';
 
-const dirs: string[] = [];
 after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of probeDirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface ProbeRun {
-  code: number | null;
-  output: string;
-  profile: string;
-  file: string;
-}
-
-/** `webhook-stress probe` in a folder of its own (where it writes its profile), as a user runs it. */
-async function probe(args: string[], env: Record<string, string> = {}): Promise<ProbeRun> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pack-probe-'));
-  dirs.push(dir);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/webhook-stress.js'), 'probe', ...args], {
-    cwd: dir,
-    env: { ...process.env, WEBHOOK_STRESS_PROFILE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => {
-    output += c;
-  });
-  child.stderr.on('data', (c) => {
-    output += c;
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const file = path.join(dir, 'webhook-stress.profile');
-  return { code, output, file, profile: existsSync(file) ? readFileSync(file, 'utf8') : '' };
-}
-
-/** The profile's value lines (comments left out). */
-function values(profile: string): Record<string, string> {
-  return Object.fromEntries(
-    profile
-      .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
 
 describe('probe: the reference target', () => {
   let target: RunningTarget;
@@ -159,7 +121,7 @@ describe('probe: bad input is one line and exit 2, before any request', () => {
     assert.equal(closed.profile, '', 'nothing written');
 
     const dir = mkdtempSync(path.join(tmpdir(), 'pack-probe-own-'));
-    dirs.push(dir);
+    probeDirs.push(dir);
     const mine = path.join(dir, 'mine.profile');
     writeFileSync(mine, 'SIGNING_SCHEME=github\n');
     const kept = await probe(['--target', `http://127.0.0.1:${closedPort}`, '--out', mine]);
