@@ -95,7 +95,7 @@ describe('server monitor', () => {
   it('the server itself dying fails the crash gate and the run still ends with its reports', async () => {
     const run = await withTarget(['--fault', 'crash', '--crash-after', '3'], (url) => runScenario('idempotency', url));
     assert.equal(run.code, 1);
-    assert.ok(failedGates(run).includes('server.worker_crashes == 0 and server.root_died == 0'));
+    assert.ok(failedGates(run).includes('server.worker_crashes == 0 and server.root_died == 0'), run.output);
     assert.equal(healthReport(run).summary.root_died, true);
     assert.ok(run.verdict);
   });
