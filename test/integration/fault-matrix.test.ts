@@ -50,10 +50,12 @@ const matrix: Case[] = [
   { fault: 'slow', scenario: 'noisy-neighbour', fails: ['neighbours.response_time.p95 < 200'] },
 ];
 
-// hft as a control (a fault that must not touch it): 25 signals over 3 s, the same 8.3/s to one
-// webhook. What a control proves is that the fault leaves hft's gates alone at hft's rate; the
-// full 12 s run is scenarios.test.ts's (issue 17: shorter where the length proves nothing).
-const HFT_CONTROL = JSON.stringify({ config: { phases: [{ name: 'hft', arrivalCount: 25, duration: 3 }] } });
+// hft as a control (a fault that must not touch it): 25 signals to one webhook over 5 s. What a
+// control proves is that the fault leaves hft's gates alone; the full 12 s at 8.3/s, just under
+// the limit, is scenarios.test.ts's. At 5/s the limiter's margin absorbs a target handling spaced
+// requests late on a loaded machine (its sliding window runs on its own clock), which 8.3/s did
+// not: one 429 under four test files at once (issue 17: shorter where the length proves nothing).
+const HFT_CONTROL = JSON.stringify({ config: { phases: [{ name: 'hft', arrivalCount: 25, duration: 5 }] } });
 
 describe('fault matrix', () => {
   for (const { fault, scenario, fails, env, mark } of matrix) {
