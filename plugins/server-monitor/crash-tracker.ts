@@ -21,6 +21,11 @@ export interface Observation {
 export interface CrashTracker {
   observe(observation: Observation): TreeEvent[];
   events(): TreeEvent[];
+  /**
+   * The run's end: the root checked once more, without a full sample. A root that died after the
+   * last sample (a crash in the run's last second) is a root_died, never a pass.
+   */
+  observeEnd(at: number, rootAlive: boolean): TreeEvent[];
   /** Processes that appeared during the run and are not workers (tasks), first seen at or after `from`. */
   tasksStarted(from?: number): number;
 }
@@ -79,6 +84,13 @@ export function createCrashTracker(rootPid: number): CrashTracker {
       return found;
     },
     events: () => [...all],
+    observeEnd(at, rootAlive) {
+      if (rootAlive || rootDead || !observed) return [];
+      rootDead = true;
+      const died: TreeEvent = { at, kind: 'root_died', pid: rootPid };
+      all.push(died);
+      return [died];
+    },
     tasksStarted: (from = 0) => [...taskStarts.values()].filter((at) => at >= from).length,
   };
 }

@@ -8,6 +8,7 @@ import { type CrashSource, createCrashFigures } from './crash-figures.ts';
 import { createCrashTracker, createRestartTracker } from './crash-tracker.ts';
 import { addGaugeHistograms } from './gauge-histograms.ts';
 import { alertLine, createHealthFiles, sampleLine } from './health-report.ts';
+import { isAlive } from './proc.ts';
 import type { Scrape } from './remote-source.ts';
 import { buildHealthReport, cpuReadings } from './report-builder.ts';
 import { clearSamplerCache } from './sampler.ts';
@@ -115,6 +116,12 @@ export function createMonitor(
     timer.unref();
   }
 
+  /** At the run's end: the root looked at once more, so a death after the last sample is counted. */
+  function observeEnd(): void {
+    if (crashSource.kind !== 'local' || source.kind !== 'local') return;
+    for (const event of crashSource.tracker.observeEnd(Date.now(), isAlive(source.rootPid))) alerts.onTreeEvent(event);
+  }
+
   /** The health report of what was sampled so far: written at the end, and the source of the run's server.* counters. */
   const report = (interrupted: boolean): HealthReport =>
     buildHealthReport({
@@ -160,6 +167,7 @@ export function createMonitor(
       periodStart = Date.now();
     },
     addAggregateMetrics(stats) {
+      observeEnd();
       responseTimeMean = (stats.summaries?.['http.response_time'] as { mean?: number } | undefined)?.mean ?? null;
       stats.counters = { ...stats.counters, ...serverFigures(report(false)) };
       if (!('sample' in source)) return;
@@ -174,6 +182,7 @@ export function createMonitor(
     },
     writeReport(interrupted) {
       if (reportWritten) return reportWritten;
+      observeEnd();
       const built = report(interrupted);
       reportWritten = { file: files.writeReport(built), report: built };
       return reportWritten;

@@ -116,3 +116,31 @@ describe('remote restarts', () => {
     assert.equal(r.measured(), false);
   });
 });
+
+describe('the end of a run', () => {
+  const observed = (rootAlive: boolean) => ({
+    at: 1,
+    rootAlive,
+    processes: { 10: { startTicks: 5, worker: false } },
+    exited: [],
+  });
+
+  it('a root that died after the last sample is a root_died at the end, once', () => {
+    const tracker = createCrashTracker(10);
+    tracker.observe(observed(true));
+    assert.deepEqual(tracker.observeEnd(2, false), [{ at: 2, kind: 'root_died', pid: 10 }]);
+    assert.deepEqual(tracker.observeEnd(3, false), []);
+    assert.equal(tracker.events().filter((e) => e.kind === 'root_died').length, 1);
+  });
+
+  it('a root alive at the end, or one already seen dead, adds nothing; nor does an end before any sample', () => {
+    const alive = createCrashTracker(10);
+    alive.observe(observed(true));
+    assert.deepEqual(alive.observeEnd(2, true), []);
+    const seen = createCrashTracker(10);
+    seen.observe(observed(true));
+    seen.observe({ ...observed(false), at: 2, processes: {} });
+    assert.deepEqual(seen.observeEnd(3, false), []);
+    assert.deepEqual(createCrashTracker(10).observeEnd(1, false), []);
+  });
+});
