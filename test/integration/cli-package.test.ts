@@ -56,13 +56,15 @@ describe('webhook-stress from an empty folder (packed tarballs)', { timeout: 600
     const tarballs = path.join(work, 'tarballs');
     mkdirSync(tarballs, { recursive: true });
     // The command's package (the root) and the five it depends on, as npm would publish them.
+    // --ignore-scripts: npm test built dist/ before any test file (its lint step); packing must not
+    // rebuild it under the other files running at the same time.
     const packed = await run(
       'npm',
-      ['pack', '--pack-destination', tarballs, ...WORKSPACES.map((w) => `-w=${w}`)],
+      ['pack', '--ignore-scripts', '--pack-destination', tarballs, ...WORKSPACES.map((w) => `-w=${w}`)],
       ROOT,
     );
     assert.equal(packed.code, 0, packed.output);
-    const root = await run('npm', ['pack', '--pack-destination', tarballs], ROOT);
+    const root = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', tarballs], ROOT);
     assert.equal(root.code, 0, root.output);
     mkdirSync(folder, { recursive: true });
     writeFileSync(

@@ -49,9 +49,11 @@ const summary = (r: ArtilleryRun) =>
   `exit ${r.code}, failed ${JSON.stringify(failedGates(r))}\n${r.output.slice(-1500)}`;
 
 describe('the FastAPI example receiver on Redis, uvicorn --workers 2', () => {
-  it('passes hft, burst, idempotency and rate-limit', async () => {
+  // burst, idempotency and rate-limit on the healthy example are run from the probe's profile
+  // (the probe's test below): here hft, with the settings typed as a user without a profile would.
+  it('passes hft', async () => {
     const example = await start();
-    for (const scenario of ['hft', 'burst', 'idempotency', 'rate-limit']) {
+    for (const scenario of ['hft']) {
       const result = await run(scenario, example);
       assert.equal(result.verdict?.invalid, undefined, `${scenario} judged`);
       assert.deepEqual(failedGates(result), [], `${scenario}: ${summary(result)}`);
