@@ -53,7 +53,7 @@ export async function runScenario(
 }
 
 /**
- * runScenario, run again (at most twice) while the run is INVALID: a burst smeared by other load
+ * runScenario, run again (at most four times) while the run is INVALID: a burst smeared by other load
  * on the machine is not a verdict, and a test asserts verdicts.
  */
 export async function runJudgedScenario(

@@ -7,7 +7,7 @@
 // health report, monitor log, trend index; the per-request record is binary and lives in the
 // HTML's charts) and the --output JSON. Both scenarios with expect checks fail one on purpose,
 // so the pack's own failure lines are scanned too.
-// It shares the integration lane with other files, so it keeps three of its runs going at once
+// It shares the integration lane with other files, so it keeps two of its runs going at once
 // (a run idles about half its time): more would starve a neighbour's timing-sensitive runs.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +31,7 @@ const SHORT: Record<string, { config: object }> = {
   retries: { config: { variables: { retrySchedule: '0,0' } } },
 };
 // Runs at once, beside the lane's other files (see above); this test judges no timing.
-const CONCURRENT_RUNS = 3;
+const CONCURRENT_RUNS = 2;
 // A leak of this many consecutive characters of a credential counts (random hex: never by chance).
 const WINDOW = 16;
 const PASSWORD = `scanPw${randomBytes(12).toString('hex')}`;

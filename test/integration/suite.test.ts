@@ -38,7 +38,7 @@ async function stress(
 }
 
 /**
- * stress, run again (at most twice) while a scenario's summary row says INVALID: a burst smeared
+ * stress, run again (at most four times) while a scenario's summary row says INVALID: a burst smeared
  * by other load on the machine is not a verdict, and these tests assert verdicts.
  * `start` gives each attempt a fresh server (and stops it after).
  */

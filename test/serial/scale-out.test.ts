@@ -60,7 +60,7 @@ function scenarioResult(dir: string, scenario: string): { verdict: Verdict; merg
   return { verdict, merged: readJson<Output>(path.join(dir, verdict.files.html.replace(/\.html$/, '.json'))) };
 }
 
-/** `npm run stress` on one scenario; a run reported INVALID (a burst smeared by other load) is run again, twice at most. */
+/** `npm run stress` on one scenario; a run reported INVALID (a burst smeared by other load) is run again, four times at most. */
 async function stress(scenario: string, target: string, generators: number, env: Record<string, string>) {
   return rerunWhileInvalid(
     scenario,
