@@ -256,9 +256,10 @@ describe('scale-out: 2 local generators, one merged verdict', () => {
     const again = await report([g0, g1]);
     assert.equal(again.code, 0, again.output);
     assert.deepEqual(outcomes(again.verdict), outcomes(hftMerged.verdict));
+    // One JUnit test case per gate of hft.yml (its validity gate on the generator's spacing included).
     assert.equal(
       (readFileSync(path.join(again.dir, again.verdict.files.junit), 'utf8').match(/<testcase /g) ?? []).length,
-      6,
+      7,
     );
 
     // Both files sampled the server (as run-fargate workers all do): each figure is one party's, from its gauge.
