@@ -2,6 +2,7 @@
 // With no selector, a target on this machine is found by the port it listens on.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isLoopback } from 'webhook-stress-common';
 import { isAlive, listProcesses, type ProcessEntry, pidsListeningOn } from './proc.ts';
 
 export interface Selector {
@@ -13,16 +14,8 @@ export interface Selector {
 
 export class SelectorError extends Error {}
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-export function isLocalTarget(target: string): boolean {
-  try {
-    const { hostname } = new URL(target);
-    return LOCAL_HOSTS.has(hostname) || hostname.startsWith('127.');
-  } catch {
-    return false;
-  }
-}
+/** A target on this machine, whose server process the local monitor can find: the one loopback rule of the pack. */
+export const isLocalTarget = isLoopback;
 
 export function portOf(target: string): number {
   const url = new URL(target);
