@@ -1,11 +1,10 @@
 // `webhook-stress probe` run as a user runs it, in a folder of its own where it writes its
 // profile; and the profile's value lines read back.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../reference-server/launch.ts';
+import { runCommand } from './node-child.ts';
 
 /** The folders the probes wrote into: the test file removes them at its end. */
 export const probeDirs: string[] = [];
@@ -20,19 +19,14 @@ export interface ProbeRun {
 export async function probe(args: string[], env: Record<string, string> = {}): Promise<ProbeRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pack-probe-'));
   probeDirs.push(dir);
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/webhook-stress.js'), 'probe', ...args], {
-    cwd: dir,
-    env: { ...process.env, WEBHOOK_STRESS_PROFILE: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => {
-    output += c;
-  });
-  child.stderr.on('data', (c) => {
-    output += c;
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const { code, output } = await runCommand(
+    process.execPath,
+    [path.join(ROOT, 'bin/webhook-stress.js'), 'probe', ...args],
+    {
+      cwd: dir,
+      env: { ...process.env, WEBHOOK_STRESS_PROFILE: '', ...env },
+    },
+  );
   const file = path.join(dir, 'webhook-stress.profile');
   return { code, output, file, profile: existsSync(file) ? readFileSync(file, 'utf8') : '' };
 }

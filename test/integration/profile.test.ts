@@ -13,7 +13,7 @@ import { applyProfileTo, DEFAULT_PROFILE, profileFile } from 'webhook-stress-com
 import { readSettings } from '../../processors/lib/settings.ts';
 import { listeningUrl, ROOT } from '../../reference-server/launch.ts';
 import { writeTargetProfile } from '../../reference-server/target-profile.ts';
-import { runNode } from '../helpers/node-child.ts';
+import { runCommand, runNode } from '../helpers/node-child.ts';
 import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
 const dirs: string[] = [];
@@ -74,22 +74,6 @@ describe('profile: precedence', () => {
   });
 });
 
-function runCommand(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, output })));
-}
-
 describe("profile: the reference target's", () => {
   it('never overwrites a profile that is not its own', () => {
     const dir = temp('foreign');
@@ -130,9 +114,8 @@ describe("profile: the reference target's", () => {
         'the card',
         () =>
           runCommand('npx', ['artillery', 'run', 'scenarios/burst.yml'], {
-            ...process.env,
-            ARTILLERY_DISABLE_TELEMETRY: 'true',
-            REPORTS_DIR: reports,
+            cwd: ROOT,
+            env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true', REPORTS_DIR: reports },
           }),
         (r) => /^INVALID run, gates not judged: (.*)$/m.exec(r.output)?.[1],
       );
