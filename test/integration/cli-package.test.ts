@@ -9,19 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../reference-server/launch.ts';
+import { packageTestEnv } from '../helpers/package-env.ts';
 import { rerunWhileInvalid } from '../helpers/rerun-invalid.ts';
 
 const WORKSPACES = ['packages/common', 'packages/report', 'plugins/server-monitor', 'plugins/verdict', 'engines/burst'];
 // As the pack's own package.json: npm >= 11.16 then skips the Chromium download (closed network, not needed).
 const ALLOW_SCRIPTS = { '@playwright/browser-chromium': false, node: true, protobufjs: true, 'unix-dgram': false };
-// The repository's Node 22 and npm first; nothing of the pack's own settings leaks in.
-const LEAKING =
-  /^(npm_|REPORTS_DIR$|BASE_URL$|BASELINE_|SERVER_|MONITOR_|WEBHOOK_|PROCESSED_|ARTILLERY_PLUGIN_PATH$|NODE_PATH$)/;
-const cleanEnv: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !LEAKING.test(k))),
-  PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-  ARTILLERY_DISABLE_TELEMETRY: 'true',
-};
 
 interface Finished {
   code: number | null;
@@ -31,7 +24,7 @@ interface Finished {
 
 async function run(command: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Finished> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: cleanEnv, detached: true });
+  const child = spawn(command, args, { cwd, env: packageTestEnv, detached: true });
   let output = '';
   child.stdout.on('data', (c: Buffer) => {
     output += c.toString();
@@ -105,7 +98,7 @@ describe('webhook-stress from an empty folder (packed tarballs)', { timeout: 600
   it('npx webhook-stress target writes its profile into the folder; npx webhook-stress run burst passes on it', async () => {
     target = spawn('npx', ['webhook-stress', 'target', '--write-profile', '--port', '0'], {
       cwd: folder,
-      env: cleanEnv,
+      env: packageTestEnv,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -11,20 +11,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../reference-server/launch.ts';
+import { packageTestEnv } from '../helpers/package-env.ts';
 
 const WORKSPACES = ['packages/common', 'packages/report', 'plugins/server-monitor', 'plugins/verdict', 'engines/burst'];
 const ARTILLERY_VERSION = '2.0.34';
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund'];
 // As the pack's own package.json: npm >= 11.16 then skips the Chromium download (closed network, not needed).
 const ALLOW_SCRIPTS = { '@playwright/browser-chromium': false, protobufjs: true, 'unix-dgram': false };
-
-// The repository's Node 22 first, so npm and artillery run on it; nothing of the pack's own settings leaks in.
-const LEAKING = /^(npm_|REPORTS_DIR$|BASE_URL$|BASELINE_|SERVER_|MONITOR_|ARTILLERY_PLUGIN_PATH$|NODE_PATH$)/;
-const cleanEnv: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !LEAKING.test(k))),
-  PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-  ARTILLERY_DISABLE_TELEMETRY: 'true',
-};
 
 interface Finished {
   code: number | null;
@@ -43,7 +36,7 @@ async function run(
   timeoutMs = 180_000,
 ): Promise<Finished> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: { ...cleanEnv, ...env }, detached: true });
+  const child = spawn(command, args, { cwd, env: { ...packageTestEnv, ...env }, detached: true });
   let output = '';
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => {
