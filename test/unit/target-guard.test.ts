@@ -14,31 +14,31 @@ describe('target guard', () => {
   });
 
   it('refuses a remote target with one line naming the setting that allows it', () => {
-    const problem = targetGuardProblem({ target: 'https://hooks.example.com/base', what, env: {} });
+    const problem = targetGuardProblem({ target: 'https://hooks.receiver.invalid/base', what, env: {} });
     assert.ok(problem);
     assert.doesNotMatch(problem, /\n/);
-    assert.match(problem, /refusing hostile requests to https:\/\/hooks\.example\.com/);
-    assert.match(problem, /ALLOW_REMOTE_TARGET=https:\/\/hooks\.example\.com$/);
+    assert.match(problem, /refusing hostile requests to https:\/\/hooks\.receiver\.invalid/);
+    assert.match(problem, /ALLOW_REMOTE_TARGET=https:\/\/hooks\.receiver\.invalid$/);
   });
 
   it("lets the profile's own target through, and ALLOW_REMOTE_TARGET only for the origin it names", () => {
-    const target = 'https://hooks.example.com:8443/api';
+    const target = 'https://hooks.receiver.invalid:8443/api';
     assert.equal(
-      targetGuardProblem({ target, what, env: { PROFILE_TARGET: 'https://hooks.example.com:8443' } }),
+      targetGuardProblem({ target, what, env: { PROFILE_TARGET: 'https://hooks.receiver.invalid:8443' } }),
       undefined,
     );
     assert.equal(
-      targetGuardProblem({ target, what, env: { ALLOW_REMOTE_TARGET: 'https://hooks.example.com:8443/' } }),
+      targetGuardProblem({ target, what, env: { ALLOW_REMOTE_TARGET: 'https://hooks.receiver.invalid:8443/' } }),
       undefined,
     );
-    const other = targetGuardProblem({ target, what, env: { PROFILE_TARGET: 'https://staging.example.com' } });
-    assert.match(other ?? '', /the profile was written for https:\/\/staging\.example\.com/);
+    const other = targetGuardProblem({ target, what, env: { PROFILE_TARGET: 'https://staging.receiver.invalid' } });
+    assert.match(other ?? '', /the profile was written for https:\/\/staging\.receiver\.invalid/);
     assert.ok(
       targetGuardProblem({ target, what, env: { ALLOW_REMOTE_TARGET: 'true' } }),
       'a bare "true" names no target',
     );
     assert.ok(
-      targetGuardProblem({ target, what, env: { ALLOW_REMOTE_TARGET: 'https://hooks.example.com' } }),
+      targetGuardProblem({ target, what, env: { ALLOW_REMOTE_TARGET: 'https://hooks.receiver.invalid' } }),
       'another port is another origin',
     );
   });
