@@ -1,7 +1,8 @@
 // Artillery engine `burst`: a scenario flow of processor functions, pauses and
-// `burst` steps. A burst signs every request first, opens every connection, then
-// writes them all in one synchronous loop (dispatch.ts) and reports how far apart
-// the writes were (burst.dispatch_spread_ms) beside Artillery's usual http.* metrics.
+// `burst` steps. A burst signs every request first, opens every connection, writes
+// every request but its last byte, then the last bytes in one synchronous loop
+// (dispatch.ts), and reports how far apart the final writes were
+// (burst.dispatch_spread_ms) beside Artillery's usual http.* metrics.
 import type tls from 'node:tls';
 import createDebug from 'debug';
 import { type PreparedRequest, type RequestResult, releaseBurst } from './dispatch.ts';
@@ -75,6 +76,7 @@ export interface BurstRecord {
   lastAnswerAt: number;
   connectMs: number;
   deferredWrites: number;
+  answeredBeforeRelease: number;
   responses: { status: number | undefined; error: string | undefined }[];
 }
 

@@ -84,6 +84,58 @@ describe('burst engine against an independent node:http server', () => {
     }
   });
 
+  it('last-byte release: no request is complete at the receiver until (nearly) all have arrived', async () => {
+    // Each request is written but its final byte, and the final bytes go out together. So when the
+    // first body completes, the receiver has seen the headers of (nearly) every request; a release of
+    // whole requests completes the first body after about one. Timing-tolerant: most, not all.
+    let headersAtFirstBody: number | undefined;
+    const bodies: string[] = [];
+    const receiver = await startReceiver((n, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ order_id: n }));
+    });
+    receiver.server.prependListener('request', (req: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        headersAtFirstBody ??= receiver.arrivedAt.length;
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+      });
+    });
+    try {
+      const run = await runScenario('burst', receiver.url, CREDENTIALS);
+      assert.equal(run.counters['http.responses'], 100, run.output);
+      assert.ok((headersAtFirstBody ?? 0) >= 50, `headers seen when the first body completed: ${headersAtFirstBody}`);
+      assert.equal(new Set(bodies).size, 1, 'every copy arrived whole, the same bytes');
+      assert.doesNotThrow(() => JSON.parse(bodies[0] ?? ''));
+    } finally {
+      stop(receiver);
+    }
+  });
+
+  it('a receiver that answers on the headers (a limiter before the body): every request counted, answered', async () => {
+    const receiver = await startReceiver(() => {});
+    receiver.server.removeAllListeners('request');
+    receiver.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+      receiver.arrivedAt.push(performance.now());
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ detail: 'slow down' }));
+    });
+    try {
+      const run = await runScenario('burst', receiver.url, CREDENTIALS);
+      const c = run.counters;
+      assert.equal(c['http.requests'], 100, run.output);
+      assert.equal(c['http.codes.429'], 100, run.output);
+      assert.equal(c['webhook.sent'], 100);
+      assert.doesNotMatch(run.output, /errors\./);
+      assert.equal(
+        typeof run.verdict?.gates.find((g) => g.expression.startsWith('burst.dispatch_spread_ms')),
+        'object',
+      );
+    } finally {
+      stop(receiver);
+    }
+  });
+
   it('answers missing past the sender timeout count as errors.ETIMEDOUT and fail the virtual user', async () => {
     const receiver = await startReceiver((n, res) => {
       if (n <= 10) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ order_id: n }));
