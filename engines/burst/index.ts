@@ -7,6 +7,10 @@ import type tls from 'node:tls';
 import createDebug from 'debug';
 import { type PreparedRequest, type RequestResult, releaseBurst } from './dispatch.ts';
 import { callHook, callHooks, hookNames, type Processor } from './hooks.ts';
+import { compileRamp } from './ramp-step.ts';
+
+export type { StepFigures } from './ramp-stats.ts';
+export { RAMP_METRICS, type RampRecord } from './ramp-step.ts';
 
 interface Events {
   emit(event: string, ...args: unknown[]): unknown;
@@ -134,8 +138,26 @@ export default class BurstEngine {
       return () => new Promise((resolve) => setTimeout(resolve, ms));
     }
     if (item.burst !== undefined) return this.compileBurst(item.burst as Record<string, unknown>, spec, ee);
+    if (item.ramp !== undefined) {
+      const ramp = item.ramp as Record<string, unknown>;
+      const method = METHODS.find((m) => ramp[m] !== undefined);
+      if (!method) throw new Error(`burst engine: a ramp step needs one of ${METHODS.join(', ')} with a url`);
+      return compileRamp(
+        ramp,
+        method,
+        hookNames(spec.beforeRequest),
+        {
+          processor: this.processor,
+          template: (value, context) => this.helpers.template(value, context),
+          prepare: (m, p) => this.prepare(m as Method, p),
+          timeoutMs: (fromHook) => this.timeoutMs(fromHook),
+          tls: this.script.config.tls as Record<string, unknown> | undefined,
+        },
+        ee,
+      );
+    }
     throw new Error(
-      `burst engine: unknown flow step ${JSON.stringify(Object.keys(item))}; use function, think or burst`,
+      `burst engine: unknown flow step ${JSON.stringify(Object.keys(item))}; use function, think, burst or ramp`,
     );
   }
 
@@ -213,7 +235,7 @@ export default class BurstEngine {
     return (Number.isFinite(seconds) && seconds > 0 ? seconds : 10) * 1000;
   }
 
-  private prepare(method: Method, p: RequestParams): PreparedRequest {
+  private prepare(method: Method, p: Pick<RequestParams, 'url' | 'headers' | 'body' | 'json'>): PreparedRequest {
     // Like Artillery's http engine: a path starting with / is appended to the target as written.
     const url = new URL(p.url.startsWith('/') ? `${this.script.config.target ?? ''}${p.url}` : p.url);
     const headers: Record<string, string> = { ...p.headers };
