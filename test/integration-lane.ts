@@ -18,6 +18,7 @@ const LONGEST_FIRST = [
   'hostile',
   'installable-packages',
   'html-report',
+  'capacity',
   'server-monitor',
   'fastapi-example',
   'clear-errors',

@@ -91,7 +91,7 @@ describe('scenario contracts', () => {
       const zeroed = new Set([...CORE_COUNTERS, ...s.module.counters]);
       const evidence = new Set([...EVIDENCE_COUNTERS, ...(s.module.evidence ?? [])]);
       for (const name of gateMetrics(s)) {
-        if (!/^(webhook|hostile|order|noisy|neighbours|plugins\.expect)\./.test(name)) continue; // plugins' and Artillery's own
+        if (!/^(webhook|hostile|order|noisy|neighbours|capacity|plugins\.expect)\./.test(name)) continue; // plugins' and Artillery's own
         if ((s.module.histograms ?? []).some((h) => name.startsWith(`${h}.`))) continue;
         assert.ok(
           zeroed.has(name) || evidence.has(name),
