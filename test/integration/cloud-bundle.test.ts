@@ -127,7 +127,16 @@ describe('cloud bundle (Artillery 2.0.34 bundle builder, offline)', () => {
     const installed = readdirSync(path.join(bundle, 'node_modules')).filter((d) => !d.startsWith('.'));
     assert.deepEqual(
       installed.sort(),
-      [...PACK_PACKAGES, 'debug', 'ms', 'parse-prometheus-text-format', 'pidusage', 'shallow-equal', 'uplot'].sort(),
+      [
+        ...PACK_PACKAGES,
+        'debug',
+        'ms',
+        'parse-prometheus-text-format',
+        'pidusage',
+        'shallow-equal',
+        'undici',
+        'uplot',
+      ].sort(),
     );
     console.log(`bundle install: ${seconds.toFixed(1)} s, ${installed.length} packages`);
   });

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { provisionWebhooks } from '../../processors/lib/provision.ts';
 import { readSettings } from '../../processors/lib/settings.ts';
 import { listeningUrl, processedCountEnv, ROOT, startTarget } from '../../reference-server/launch.ts';
-import { failedGates, runJudgedScenario, runScenario } from '../helpers/artillery.ts';
+import { failedGates, runJudgedScenario } from '../helpers/artillery.ts';
 import { openReport } from '../helpers/browser.ts';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -69,7 +69,9 @@ describe('HTML report', () => {
     const run = await runJudgedScenario('sustained', target.url, processedCountEnv(target.url), { overrides }).finally(
       () => target.stop(),
     );
-    assert.equal(run.code, 0, run.output);
+    // The charts are what this proves, not the verdict: a p95 over 200 ms on a loaded lane (it
+    // happened once, at 247 ms) is a FAIL whose report draws the same charts.
+    assert.ok(run.verdict && run.verdict.invalid === undefined, run.output);
     const page = await openReport(reportOf(run), path.join(ARTIFACTS, 'report-sustained.png'));
     assert.deepEqual(page.errors, []);
     assert.deepEqual(
@@ -144,12 +146,13 @@ describe('HTML report', () => {
     const runOn = async (args: string[], env: Record<string, string> = {}) => {
       const receiver = await startReceiver(args);
       try {
-        return await runScenario('hft', receiver.url, { ...credentials, ...env });
+        // INVALID (a generator starved by the lane's load) is no run at all: run again, as every test does.
+        return await runJudgedScenario('hft', receiver.url, { ...credentials, ...env });
       } finally {
         await receiver.stop();
       }
     };
-    // The baseline must be a passing run: one run, asserted, never re-run until it passes.
+    // The baseline must be a passing run: one judged run, asserted, never re-run until it passes.
     const baseline = await runOn([]);
     assert.equal(baseline.code, 0, baseline.output);
     const compared = { BASELINE_DIR: baseline.reportsDir, BASELINE_TOLERANCES: tolerances };
