@@ -18,7 +18,6 @@ const LONGEST_FIRST = [
   'hostile',
   'installable-packages',
   'html-report',
-  'capacity',
   'server-monitor',
   'fastapi-example',
   'clear-errors',

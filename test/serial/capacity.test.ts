@@ -2,7 +2,8 @@
 // construction (test/fixtures/capacity-receiver.ts: at most N a second, the rest queued): the
 // knee is found within 10 % of N, the run passes when the knee is at least what is required and
 // fails only that gate when it is not; each step's figures, the latency from the intended send
-// time and Artillery's http.* metrics are in the report.
+// time and Artillery's http.* metrics are in the report. In test/serial/: a ramp to 400/s is a
+// heavy neighbour (a FastAPI hft run beside it met a 429), and the knee is a timing.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
