@@ -8,6 +8,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
+import { epochMs } from './clock.ts';
 
 export interface PreparedRequest {
   method: string;
@@ -69,8 +70,6 @@ export interface DispatchOptions {
 
 /** Long enough for a receiver on the same cores to read 100 held requests' headers. */
 export const DEFAULT_SETTLE_MS = 20;
-
-const epochMs = () => performance.timeOrigin + performance.now();
 
 function transportError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });

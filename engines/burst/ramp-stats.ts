@@ -20,9 +20,6 @@ export function threadSchedule(): { runNs: number; waitNs: number } | undefined 
   }
 }
 
-/** Epoch ms with sub-ms precision. */
-export const epochMs = () => performance.timeOrigin + performance.now();
-
 /** A send later than this after its intended time, with a connection free, is the generator's lag. */
 export const GENERATOR_LAG_MS = 10;
 

@@ -93,8 +93,6 @@ export function compileRamp(
           ee.emit('counter', 'errors.ETIMEDOUT', 1);
         },
         async afterStep(figures) {
-          const before = (context.vars.$ramp as RampRecord | undefined)?.steps ?? [];
-          context.vars.$ramp = { steps: [...before, figures], connections, stepSeconds } satisfies RampRecord;
           context.vars.$rampNextRate = undefined;
           await callHooks(deps.processor, afterStep, [figures, context, ee]);
           const next = context.vars.$rampNextRate;

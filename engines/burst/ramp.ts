@@ -6,7 +6,8 @@
 // Between steps the previous step's answers are awaited, so each step is judged on all of them,
 // and the caller names the next step's rate from the figures (a search for the knee).
 import { Pool } from 'undici';
-import { epochMs, GENERATOR_LAG_MS, type StepFigures, StepRecorder } from './ramp-stats.ts';
+import { epochMs } from './clock.ts';
+import { GENERATOR_LAG_MS, type StepFigures, StepRecorder } from './ramp-stats.ts';
 
 export interface RampRequest {
   method: string;
